@@ -43,7 +43,8 @@ public final class ManualClock implements Clock {
     /**
      * Moves the time forward by {@code deltaNanos}.
      *
-     * @throws IllegalArgumentException if {@code deltaNanos} is negative or the clock would overflow
+     * @throws IllegalArgumentException if {@code deltaNanos} is negative
+     * @throws ArithmeticException if the clock would overflow
      */
     public void advance(long deltaNanos) {
         if (deltaNanos < 0) {
