@@ -1,0 +1,211 @@
+package io.github.tcp4j.core.transport;
+
+import io.github.tcp4j.core.wire.IpAddress;
+import io.netty.buffer.ByteBuf;
+import java.util.ArrayDeque;
+import java.util.Objects;
+import java.util.SplittableRandom;
+
+/**
+ * One direction of a {@link SimLink}: its {@link LinkConfig}, its counters, its partition state,
+ * and the transmitter queue. The configuration can be changed at any time; it applies to packets
+ * sent from then on.
+ *
+ * <p>Each direction draws from its own random stream, split from the network's seed when the
+ * link is created, so traffic on one direction never changes the faults another one sees.
+ */
+public final class LinkDirection {
+
+    private final SimNetwork network;
+    private final SimHost from;
+    private final SimHost to;
+    private final SplittableRandom random;
+    private LinkConfig config;
+    private boolean partitioned;
+
+    /** Times at which packets now in the transmitter queue finish serialization, oldest first. */
+    private final ArrayDeque<Long> departures = new ArrayDeque<>();
+    private long transmitterFreeAt;
+    /** Latest arrival scheduled so far among packets that were not reordered (keeps FIFO under jitter). */
+    private long lastInOrderArrival;
+
+    private long sent;
+    private long delivered;
+    private long droppedLoss;
+    private long droppedQueueFull;
+    private long droppedTooBig;
+    private long droppedPartition;
+    private long droppedNoReceiver;
+    private long duplicated;
+    private long corrupted;
+    private long reordered;
+    private long inFlight;
+
+    LinkDirection(SimNetwork network, SimHost from, SimHost to, LinkConfig config, SplittableRandom random) {
+        this.network = network;
+        this.from = from;
+        this.to = to;
+        this.config = Objects.requireNonNull(config, "config");
+        this.random = random;
+    }
+
+    /** The sending host. */
+    public SimHost from() {
+        return from;
+    }
+
+    /** The receiving host. */
+    public SimHost to() {
+        return to;
+    }
+
+    /** The configuration in force. */
+    public LinkConfig config() {
+        return config;
+    }
+
+    /** Replaces the configuration for packets sent from now on. */
+    public LinkDirection config(LinkConfig newConfig) {
+        this.config = Objects.requireNonNull(newConfig, "config");
+        return this;
+    }
+
+    /** True while packets sent on this direction are dropped. */
+    public boolean isPartitioned() {
+        return partitioned;
+    }
+
+    /** Cuts this direction now: packets sent from now on are dropped (those already travelling arrive). */
+    public LinkDirection partition() {
+        partitioned = true;
+        return this;
+    }
+
+    /** Restores this direction now. */
+    public LinkDirection heal() {
+        partitioned = false;
+        return this;
+    }
+
+    /** Cuts this direction at virtual time {@code atNanos}. */
+    public LinkDirection partitionAt(long atNanos) {
+        network.schedule(atNanos, this::partition);
+        return this;
+    }
+
+    /** Restores this direction at virtual time {@code atNanos}. */
+    public LinkDirection healAt(long atNanos) {
+        network.schedule(atNanos, this::heal);
+        return this;
+    }
+
+    /** A snapshot of the counters. */
+    public LinkStats stats() {
+        return new LinkStats(sent, delivered, droppedLoss, droppedQueueFull, droppedTooBig, droppedPartition,
+                droppedNoReceiver, duplicated, corrupted, reordered, inFlight);
+    }
+
+    /** Takes ownership of {@code segment}: schedules its delivery or drops (releases) it. */
+    void offer(long now, IpAddress source, IpAddress destination, ByteBuf segment) {
+        sent++;
+        LinkConfig c = config;
+        if (partitioned) {
+            droppedPartition++;
+            segment.release();
+            return;
+        }
+        int ipLength = (source.isV4() ? 20 : 40) + segment.readableBytes();
+        if (ipLength > c.mtu()) {
+            droppedTooBig++;
+            segment.release();
+            return;
+        }
+        long departure = now;
+        if (c.bandwidthBitsPerSecond() > 0) {
+            while (!departures.isEmpty() && departures.peekFirst() <= now) {
+                departures.pollFirst();
+            }
+            if (departures.size() >= c.queueLimit()) {
+                droppedQueueFull++;
+                segment.release();
+                return;
+            }
+            long start = Math.max(now, transmitterFreeAt);
+            // Serialization delay of the whole IP packet, rounded up to the next nanosecond.
+            long bits = 8L * ipLength;
+            long serialization = (bits * 1_000_000_000L + c.bandwidthBitsPerSecond() - 1) / c.bandwidthBitsPerSecond();
+            departure = start + serialization;
+            transmitterFreeAt = departure;
+            departures.addLast(departure);
+        }
+        if (c.loss() > 0 && random.nextDouble() < c.loss()) {
+            droppedLoss++;
+            segment.release();
+            return;
+        }
+        ByteBuf packet = segment;
+        if (c.corruption() > 0 && random.nextDouble() < c.corruption() && segment.readableBytes() > 0) {
+            packet = flipOneBit(segment);
+            corrupted++;
+        }
+        ByteBuf copy = null;
+        if (c.duplication() > 0 && random.nextDouble() < c.duplication()) {
+            copy = packet.copy();
+            duplicated++;
+        }
+        schedule(c, departure, source, destination, packet);
+        if (copy != null) {
+            schedule(c, departure, source, destination, copy);
+        }
+    }
+
+    private ByteBuf flipOneBit(ByteBuf segment) {
+        // Copy first: the caller may share these bytes (e.g. a duplicate or a retained slice).
+        ByteBuf damaged = segment.copy();
+        segment.release();
+        int bit = random.nextInt(damaged.readableBytes() * 8);
+        int index = damaged.readerIndex() + bit / 8;
+        damaged.setByte(index, damaged.getByte(index) ^ (1 << (bit % 8)));
+        return damaged;
+    }
+
+    private void schedule(LinkConfig c, long departure, IpAddress source, IpAddress destination, ByteBuf packet) {
+        long arrival = departure + c.latencyNanos();
+        if (c.jitterNanos() > 0) {
+            arrival += random.nextLong(c.jitterNanos() + 1);
+        }
+        if (c.reordering() > 0 && random.nextDouble() < c.reordering()) {
+            reordered++;
+            arrival += c.reorderDelayNanos(); // held back: later packets may overtake it
+        } else {
+            arrival = Math.max(arrival, lastInOrderArrival); // jitter alone never reorders
+            lastInOrderArrival = arrival;
+        }
+        inFlight++;
+        network.scheduleDelivery(arrival, this, source, destination, packet);
+    }
+
+    /** The network calls this when a packet of this direction arrives; takes ownership of {@code packet}. */
+    void arrive(IpAddress source, IpAddress destination, ByteBuf packet) {
+        inFlight--;
+        SimNode node = to.node();
+        if (node == null) {
+            droppedNoReceiver++;
+            packet.release();
+            return;
+        }
+        delivered++;
+        node.receive(source, destination, packet);
+    }
+
+    /** The network calls this for a packet still travelling when it closes. */
+    void discard(ByteBuf packet) {
+        inFlight--;
+        packet.release();
+    }
+
+    @Override
+    public String toString() {
+        return from.name() + " -> " + to.name() + ": " + stats();
+    }
+}
