@@ -259,7 +259,10 @@ final class ScriptedPeer implements SimNode {
     }
 
     private TcpSegment header(int flags) {
-        TcpSegment seg = new TcpSegment().sourcePort(localPort).destinationPort(remotePort).flags(flags).window(65535);
+        // Both SYNs offer window scale 7 (RFC 7323): the SYN's own window is unscaled, later ones
+        // are shifted, so 512 << 7 = 64 KiB.
+        int window = (flags & TcpFlags.SYN) != 0 ? 65535 : 512;
+        TcpSegment seg = new TcpSegment().sourcePort(localPort).destinationPort(remotePort).flags(flags).window(window);
         if ((flags & TcpFlags.ACK) != 0) {
             seg.ack(rcvNxt);
         }
