@@ -70,12 +70,18 @@ public final class TcpCodec {
     public static void decode(ByteBuf in, IpAddress source, IpAddress destination, TcpSegment into)
             throws MalformedPacketException {
         int length = in.readableBytes();
-        // Check the structure first so a truncated buffer reports its real problem, then the sum.
-        parse(in, into.clear());
-        if (Checksum.tcp(source, destination, in, in.readerIndex(), length) != 0) {
-            throw new MalformedPacketException(MalformedReason.TCP_BAD_CHECKSUM,
-                    "checksum 0x" + Integer.toHexString(in.getUnsignedShort(in.readerIndex() + CHECKSUM_OFFSET))
-                            + " does not match " + source + " -> " + destination + ", " + length + " bytes");
+        try {
+            // Check the structure first so a truncated buffer reports its real problem, then the sum.
+            parse(in, into.clear());
+            // RFC 9293 3.1 and MUST-3: the checksum covers pseudo-header, header and data.
+            if (Checksum.tcp(source, destination, in, in.readerIndex(), length) != 0) {
+                throw new MalformedPacketException(MalformedReason.TCP_BAD_CHECKSUM,
+                        "checksum 0x" + Integer.toHexString(in.getUnsignedShort(in.readerIndex() + CHECKSUM_OFFSET))
+                                + " does not match " + source + " -> " + destination + ", " + length + " bytes");
+            }
+        } catch (MalformedPacketException e) {
+            into.clear(); // no half-decoded header survives a failure
+            throw e;
         }
         attachPayload(in, into);
     }

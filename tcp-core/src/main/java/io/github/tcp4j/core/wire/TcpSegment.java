@@ -315,7 +315,8 @@ public final class TcpSegment {
      * amount of sequence space the segment occupies.
      */
     public int segmentLength() {
-        return payload.readableBytes() + (flags & TcpFlags.SYN) / TcpFlags.SYN + (flags & TcpFlags.FIN);
+        int controlLength = (has(TcpFlags.SYN) ? 1 : 0) + (has(TcpFlags.FIN) ? 1 : 0);
+        return payload.readableBytes() + controlLength;
     }
 
     // ---------------------------------------------------------------- lifecycle

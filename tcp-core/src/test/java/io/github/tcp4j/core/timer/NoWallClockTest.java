@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
+import java.nio.charset.Charset;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -32,50 +33,34 @@ class NoWallClockTest {
 
     @Test
     void onlySystemClockReadsTheClockInSources() throws IOException {
-        Path root = Paths.get("src/main/java");
-        assertTrue(Files.isDirectory(root), "run from the tcp-core module directory");
+        assertNoReader(Paths.get("src/main/java"), ".java", FORBIDDEN_IN_SOURCES, StandardCharsets.UTF_8);
+    }
+
+    @Test
+    void onlySystemClockReadsTheClockInClassFiles() throws IOException {
+        // Constant-pool UTF-8 entries are plain ASCII for these names.
+        assertNoReader(Paths.get("target/classes"), ".class", FORBIDDEN_IN_CLASSES, StandardCharsets.ISO_8859_1);
+    }
+
+    private static void assertNoReader(Path root, String suffix, List<String> forbidden, Charset charset) throws IOException {
+        assertTrue(Files.isDirectory(root), root + " must exist: run from the tcp-core module after compiling");
         List<String> offenders = new ArrayList<>();
         int scanned = 0;
         try (Stream<Path> files = Files.walk(root)) {
-            for (Path file : (Iterable<Path>) files.filter(p -> p.toString().endsWith(".java"))::iterator) {
+            for (Path file : (Iterable<Path>) files.filter(p -> p.toString().endsWith(suffix))::iterator) {
                 scanned++;
-                if (file.getFileName().toString().equals("SystemClock.java")) {
+                if (file.getFileName().toString().equals("SystemClock" + suffix)) {
                     continue;
                 }
-                String text = Files.readString(file, StandardCharsets.UTF_8);
-                for (String bad : FORBIDDEN_IN_SOURCES) {
+                String text = new String(Files.readAllBytes(file), charset);
+                for (String bad : forbidden) {
                     if (text.contains(bad)) {
                         offenders.add(root.relativize(file) + " uses " + bad);
                     }
                 }
             }
         }
-        assertTrue(scanned > 5, "expected to scan the core's sources, found " + scanned);
-        assertEquals(List.of(), offenders, "read time through io.github.tcp4j.core.timer.Clock instead");
-    }
-
-    @Test
-    void onlySystemClockReadsTheClockInClassFiles() throws IOException {
-        Path root = Paths.get("target/classes");
-        assertTrue(Files.isDirectory(root), "the core must be compiled before its tests run");
-        List<String> offenders = new ArrayList<>();
-        int scanned = 0;
-        try (Stream<Path> files = Files.walk(root)) {
-            for (Path file : (Iterable<Path>) files.filter(p -> p.toString().endsWith(".class"))::iterator) {
-                scanned++;
-                if (file.getFileName().toString().equals("SystemClock.class")) {
-                    continue;
-                }
-                // Constant-pool UTF-8 entries are plain ASCII for these names.
-                String bytes = new String(Files.readAllBytes(file), StandardCharsets.ISO_8859_1);
-                for (String bad : FORBIDDEN_IN_CLASSES) {
-                    if (bytes.contains(bad)) {
-                        offenders.add(root.relativize(file) + " refers to " + bad);
-                    }
-                }
-            }
-        }
-        assertTrue(scanned > 5, "expected to scan the core's classes, found " + scanned);
+        assertTrue(scanned > 5, "expected to scan the core's " + suffix + " files, found " + scanned);
         assertEquals(List.of(), offenders, "read time through io.github.tcp4j.core.timer.Clock instead");
     }
 }

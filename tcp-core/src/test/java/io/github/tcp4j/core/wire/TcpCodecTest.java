@@ -157,11 +157,11 @@ class TcpCodecTest {
 
     private static void assertReason(MalformedReason expected, String hex) {
         ByteBuf in = Unpooled.wrappedBuffer(ByteBufUtil.decodeHexDump(hex));
-        TcpSegment reused = new TcpSegment().payload(Unpooled.copiedBuffer(new byte[] {7}));
+        TcpSegment reused = new TcpSegment().seq(5).mss(100).payload(Unpooled.copiedBuffer(new byte[] {7}));
         try {
             MalformedPacketException e = assertThrows(MalformedPacketException.class, () -> TcpCodec.decode(in, A, B, reused));
             assertEquals(expected, e.reason(), e.getMessage());
-            assertEquals(0, reused.payloadLength(), "a failed decode leaves the target cleared");
+            assertEquals(new TcpSegment(), reused, "a failed decode leaves the target cleared");
             assertEquals(0, in.readerIndex());
         } finally {
             in.release();
