@@ -11,9 +11,11 @@ import java.time.Duration;
  *   <li>partition: while the direction is partitioned, the packet is dropped;</li>
  *   <li>MTU: an IP packet (20-byte IPv4 or 40-byte IPv6 header + segment) larger than
  *       {@link #mtu()} is dropped (as with the DF bit set);</li>
- *   <li>queue: with a bandwidth, packets wait for the transmitter in a drop-tail queue of at most
- *       {@link #queueLimit()} packets (the one being serialized included);</li>
- *   <li>serialization: size * 8 / bandwidth after the transmitter is free;</li>
+ *   <li>queue: with a bandwidth, one packet at a time is on the wire and the others wait behind
+ *       it in a drop-tail queue; a packet that would make more than {@link #queueLimit()} packets
+ *       wait is dropped;</li>
+ *   <li>serialization: the IP packet's size (header included) * 8 / bandwidth, starting when the
+ *       transmitter is free, rounded up to the next nanosecond;</li>
  *   <li>loss, then corruption (one random bit of the segment flipped), then duplication (a second
  *       copy with its own delay);</li>
  *   <li>propagation: {@link #latency()} plus a uniform random jitter in [0, {@link #jitter()}];
@@ -98,7 +100,10 @@ public final class LinkConfig {
         return bandwidthBitsPerSecond;
     }
 
-    /** Most packets that may wait for (or be in) the transmitter; only meaningful with a bandwidth. */
+    /**
+     * Most packets that may wait for the transmitter, not counting the one being serialized
+     * ({@link Integer#MAX_VALUE}, i.e. unbounded, by default); only meaningful with a bandwidth.
+     */
     public int queueLimit() {
         return queueLimit;
     }
@@ -180,10 +185,13 @@ public final class LinkConfig {
             return this;
         }
 
-        /** Drop-tail queue limit in packets (>= 1). */
+        /**
+         * Drop-tail queue limit: most packets waiting behind the one being serialized (>= 0; 0
+         * drops every packet sent while the transmitter is busy).
+         */
         public Builder queueLimit(int packets) {
-            if (packets < 1) {
-                throw new IllegalArgumentException("queue limit must be >= 1: " + packets);
+            if (packets < 0) {
+                throw new IllegalArgumentException("queue limit must be >= 0: " + packets);
             }
             this.queueLimit = packets;
             return this;

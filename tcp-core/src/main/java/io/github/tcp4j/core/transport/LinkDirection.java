@@ -2,7 +2,6 @@ package io.github.tcp4j.core.transport;
 
 import io.github.tcp4j.core.wire.IpAddress;
 import io.netty.buffer.ByteBuf;
-import java.util.ArrayDeque;
 import java.util.Objects;
 import java.util.SplittableRandom;
 
@@ -23,8 +22,13 @@ public final class LinkDirection {
     private LinkConfig config;
     private boolean partitioned;
 
-    /** Times at which packets now in the transmitter queue finish serialization, oldest first. */
-    private final ArrayDeque<Long> departures = new ArrayDeque<>();
+    /**
+     * Times at which the packets in the transmitter (the one on the wire, then those waiting)
+     * finish serialization, oldest first: a ring of longs, so queueing allocates nothing.
+     */
+    private long[] departures = new long[16];
+    private int departuresHead;
+    private int departuresSize;
     private long transmitterFreeAt;
     /** Latest arrival scheduled so far among packets that were not reordered (keeps FIFO under jitter). */
     private long lastInOrderArrival;
@@ -122,21 +126,18 @@ public final class LinkDirection {
         }
         long departure = now;
         if (c.bandwidthBitsPerSecond() > 0) {
-            while (!departures.isEmpty() && departures.peekFirst() <= now) {
-                departures.pollFirst();
-            }
-            if (departures.size() >= c.queueLimit()) {
+            forgetDepartedBefore(now);
+            // The head of the ring is on the wire; the others wait. Drop-tail beyond the limit.
+            int waiting = Math.max(0, departuresSize - 1);
+            if (departuresSize > 0 && waiting >= c.queueLimit()) {
                 droppedQueueFull++;
                 segment.release();
                 return;
             }
             long start = Math.max(now, transmitterFreeAt);
-            // Serialization delay of the whole IP packet, rounded up to the next nanosecond.
-            long bits = 8L * ipLength;
-            long serialization = (bits * 1_000_000_000L + c.bandwidthBitsPerSecond() - 1) / c.bandwidthBitsPerSecond();
-            departure = start + serialization;
+            departure = start + serializationNanos(ipLength, c.bandwidthBitsPerSecond());
             transmitterFreeAt = departure;
-            departures.addLast(departure);
+            rememberDeparture(departure);
         }
         if (c.loss() > 0 && random.nextDouble() < c.loss()) {
             droppedLoss++;
@@ -157,6 +158,45 @@ public final class LinkDirection {
         if (copy != null) {
             schedule(c, departure, source, destination, copy);
         }
+    }
+
+    /**
+     * Time to clock {@code ipLength} bytes onto a wire of {@code bitsPerSecond}, rounded up to the
+     * next nanosecond.
+     */
+    static long serializationNanos(int ipLength, long bitsPerSecond) {
+        long bits = 8L * ipLength;
+        // bits <= 8 * 65575, so bits * 1e9 stays far below Long.MAX_VALUE.
+        return (bits * 1_000_000_000L + bitsPerSecond - 1) / bitsPerSecond;
+    }
+
+    private void forgetDepartedBefore(long now) {
+        while (departuresSize > 0 && departures[departuresHead] <= now) {
+            departuresHead = (departuresHead + 1) & (departures.length - 1);
+            departuresSize--;
+        }
+    }
+
+    private void rememberDeparture(long departure) {
+        if (departuresSize == departures.length) {
+            long[] bigger = new long[departures.length * 2];
+            for (int i = 0; i < departuresSize; i++) {
+                bigger[i] = departures[(departuresHead + i) & (departures.length - 1)];
+            }
+            departures = bigger;
+            departuresHead = 0;
+        }
+        departures[(departuresHead + departuresSize) & (departures.length - 1)] = departure;
+        departuresSize++;
+    }
+
+    /**
+     * Packets in the transmitter at virtual time {@code now}: the one being serialized plus those
+     * waiting behind it.
+     */
+    int transmitterBacklog(long now) {
+        forgetDepartedBefore(now);
+        return departuresSize;
     }
 
     private ByteBuf flipOneBit(ByteBuf segment) {
