@@ -1,6 +1,7 @@
 package io.github.tcp4j.core.transport;
 
 import java.time.Duration;
+import java.util.Objects;
 
 /**
  * The behaviour of one direction of a simulated link: delay, capacity and faults. Immutable;
@@ -144,10 +145,28 @@ public final class LinkConfig {
     }
 
     @Override
+    public boolean equals(Object o) {
+        return o instanceof LinkConfig c
+                && c.latencyNanos == latencyNanos && c.jitterNanos == jitterNanos
+                && c.bandwidthBitsPerSecond == bandwidthBitsPerSecond && c.queueLimit == queueLimit
+                && Double.compare(c.loss, loss) == 0 && Double.compare(c.duplication, duplication) == 0
+                && Double.compare(c.reordering, reordering) == 0 && c.reorderDelayNanos == reorderDelayNanos
+                && Double.compare(c.corruption, corruption) == 0 && c.mtu == mtu;
+    }
+
+    @Override
+    public int hashCode() {
+        return Objects.hash(latencyNanos, jitterNanos, bandwidthBitsPerSecond, queueLimit, loss, duplication,
+                reordering, reorderDelayNanos, corruption, mtu);
+    }
+
+    @Override
     public String toString() {
         return "LinkConfig[latency=" + Duration.ofNanos(latencyNanos) + ", jitter=" + Duration.ofNanos(jitterNanos)
                 + ", bandwidth=" + (bandwidthBitsPerSecond == 0 ? "inf" : bandwidthBitsPerSecond + "bit/s")
-                + ", queue=" + queueLimit + ", loss=" + loss + ", dup=" + duplication + ", reorder=" + reordering
+                + ", queue=" + (queueLimit == Integer.MAX_VALUE ? "unbounded" : String.valueOf(queueLimit))
+                + ", loss=" + loss + ", dup=" + duplication + ", reorder=" + reordering
+                + " (+" + Duration.ofNanos(reorderDelayNanos) + ")"
                 + ", corrupt=" + corruption + ", mtu=" + mtu + "]";
     }
 

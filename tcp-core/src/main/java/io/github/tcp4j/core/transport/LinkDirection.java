@@ -40,6 +40,7 @@ public final class LinkDirection {
     private long droppedTooBig;
     private long droppedPartition;
     private long droppedNoReceiver;
+    private long droppedAtClose;
     private long duplicated;
     private long corrupted;
     private long reordered;
@@ -106,7 +107,7 @@ public final class LinkDirection {
     /** A snapshot of the counters. */
     public LinkStats stats() {
         return new LinkStats(sent, delivered, droppedLoss, droppedQueueFull, droppedTooBig, droppedPartition,
-                droppedNoReceiver, duplicated, corrupted, reordered, inFlight);
+                droppedNoReceiver, droppedAtClose, duplicated, corrupted, reordered, inFlight);
     }
 
     /** Takes ownership of {@code segment}: schedules its delivery or drops (releases) it. */
@@ -235,12 +236,14 @@ public final class LinkDirection {
             return;
         }
         delivered++;
+        network.tapDelivery(source, destination, packet);
         node.receive(source, destination, packet);
     }
 
     /** The network calls this for a packet still travelling when it closes. */
     void discard(ByteBuf packet) {
         inFlight--;
+        droppedAtClose++;
         packet.release();
     }
 

@@ -12,24 +12,27 @@ package io.github.tcp4j.core.transport;
  * @param droppedTooBig packets larger than the MTU
  * @param droppedPartition packets sent while the direction was partitioned
  * @param droppedNoReceiver packets that arrived at a host with no node attached
+ * @param droppedAtClose packets still travelling when the network was closed
  * @param duplicated extra copies made
  * @param corrupted packets with a bit flipped
  * @param reordered packets held back so that later ones overtake them
  * @param inFlight packets (copies included) still travelling
  */
 public record LinkStats(long sent, long delivered, long droppedLoss, long droppedQueueFull, long droppedTooBig,
-        long droppedPartition, long droppedNoReceiver, long duplicated, long corrupted, long reordered, long inFlight) {
+        long droppedPartition, long droppedNoReceiver, long droppedAtClose, long duplicated, long corrupted,
+        long reordered, long inFlight) {
 
     /** All drops, whatever their cause. */
     public long dropped() {
-        return droppedLoss + droppedQueueFull + droppedTooBig + droppedPartition + droppedNoReceiver;
+        return droppedLoss + droppedQueueFull + droppedTooBig + droppedPartition + droppedNoReceiver + droppedAtClose;
     }
 
     @Override
     public String toString() {
         return "sent=" + sent + " delivered=" + delivered + " dropped=" + dropped()
                 + " (loss=" + droppedLoss + " queue=" + droppedQueueFull + " too-big=" + droppedTooBig
-                + " partition=" + droppedPartition + " no-receiver=" + droppedNoReceiver + ")"
+                + " partition=" + droppedPartition + " no-receiver=" + droppedNoReceiver
+                + (droppedAtClose == 0 ? "" : " at-close=" + droppedAtClose) + ")"
                 + " duplicated=" + duplicated + " corrupted=" + corrupted + " reordered=" + reordered
                 + " in-flight=" + inFlight;
     }

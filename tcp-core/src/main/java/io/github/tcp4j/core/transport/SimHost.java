@@ -52,7 +52,11 @@ public final class SimHost {
         return transport;
     }
 
-    /** Attaches the engine that receives this host's segments and timers, replacing any previous one. */
+    /**
+     * Attaches the engine that receives this host's segments and timers, replacing any previous
+     * one; {@code null} detaches it (segments that then arrive are dropped and counted as
+     * {@link LinkStats#droppedNoReceiver() no receiver}).
+     */
     public SimHost attach(SimNode node) {
         this.node = node;
         return this;

@@ -39,6 +39,25 @@ public final class SimLink {
         throw new IllegalArgumentException(from + " is not an end of " + this);
     }
 
+    /**
+     * The direction carrying {@code from}'s segments to {@code to}.
+     *
+     * @throws IllegalArgumentException if the two hosts are not the two ends of this link
+     */
+    public LinkDirection direction(SimHost from, SimHost to) {
+        LinkDirection d = from(from);
+        if (d.to() != to) {
+            throw new IllegalArgumentException(to + " is not the other end of " + this);
+        }
+        return d;
+    }
+
+    /** Both directions' counters, first host's direction first, e.g. for a failure message. */
+    @Override
+    public String toString() {
+        return "SimLink[" + aToB + "; " + bToA + "]";
+    }
+
     /** Cuts both directions now. */
     public SimLink partition() {
         aToB.partition();
@@ -65,10 +84,5 @@ public final class SimLink {
         aToB.healAt(atNanos);
         bToA.healAt(atNanos);
         return this;
-    }
-
-    @Override
-    public String toString() {
-        return "SimLink[" + aToB.from().name() + " <-> " + aToB.to().name() + "]";
     }
 }

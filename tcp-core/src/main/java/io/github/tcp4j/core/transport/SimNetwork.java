@@ -39,9 +39,24 @@ import java.util.function.BooleanSupplier;
  * such host or no link, it is dropped and counted in {@link #unroutableDrops()}. The source
  * address is not checked, so a test can forge segments.
  *
+ * <h2>Taps</h2>
+ * A {@link #addTap send tap} sees every segment a host hands to its transport, once, at the
+ * virtual time it is sent and before anything can happen to it: the view of a capture on the
+ * sender's interface. It therefore also sees segments that are then unroutable, partitioned,
+ * too big, queue-dropped or lost, and it never sees duplicates or corrupted bytes. A
+ * {@link #addDeliveryTap delivery tap} is the receiver's view: it sees each copy handed to a
+ * node, at its arrival time, with whatever corruption it suffered. Taps borrow the buffer.
+ *
  * <h2>Buffers</h2>
  * The network owns every packet in flight and releases what it drops; a receiver owns what it is
- * handed. {@link #close()} releases everything still travelling.
+ * handed. Corruption flips a bit in a private copy and duplication makes a full copy, so the
+ * sender's bytes are never written to and the two copies of a duplicate share nothing.
+ * {@link #close()} releases everything still travelling.
+ *
+ * <h2>Re-entrancy</h2>
+ * Nodes may send (and schedule actions) from {@code receive} and {@code onTime}: what they send is
+ * queued as events, never delivered synchronously, even with zero latency. They must not call the
+ * driving methods; doing so throws {@link IllegalStateException}.
  *
  * <p>Single-threaded: call it from one thread (the test's).
  */
@@ -57,12 +72,14 @@ public final class SimNetwork implements AutoCloseable {
     private final Map<IpAddress, SimHost> hostByAddress = new HashMap<>();
     private final Map<Long, LinkDirection> directions = new LinkedHashMap<>();
     private final List<SegmentTap> taps = new ArrayList<>();
+    private final List<SegmentTap> deliveryTaps = new ArrayList<>();
     private final PriorityQueue<Event> events = new PriorityQueue<>();
     private long nextEventSequence;
     private long eventsProcessed;
     private long maxEventsPerRun = DEFAULT_MAX_EVENTS_PER_RUN;
     private long unroutableDrops;
     private boolean closed;
+    private boolean driving;
 
     /** A network with its own clock starting at 0. */
     public SimNetwork(long seed) {
@@ -167,9 +184,28 @@ public final class SimNetwork implements AutoCloseable {
         return d;
     }
 
-    /** Adds an observer of every segment sent into the network, before any fault applies to it. */
+    /**
+     * Adds an observer of every segment a host sends, at its send time and before routing or any
+     * fault applies to it (see the class comment). A {@code PcapWriter} plugs in as
+     * {@code net.addTap(pcap::writeSegment)}. Taps run in the order they were added.
+     */
     public void addTap(SegmentTap tap) {
         taps.add(Objects.requireNonNull(tap, "tap"));
+    }
+
+    /**
+     * Adds an observer of every copy handed to a node, at its arrival time and with its bytes as
+     * delivered (corrupted, duplicated), just before the node's {@code receive}.
+     */
+    public void addDeliveryTap(SegmentTap tap) {
+        deliveryTaps.add(Objects.requireNonNull(tap, "tap"));
+    }
+
+    /** Lets the delivery taps see {@code packet}, which is about to be handed to a node. */
+    void tapDelivery(IpAddress source, IpAddress destination, ByteBuf packet) {
+        for (SegmentTap tap : deliveryTaps) {
+            tap.tap(source, destination, packet);
+        }
     }
 
     /** Segments dropped because no host owns the destination or no link leads there. */
@@ -177,7 +213,11 @@ public final class SimNetwork implements AutoCloseable {
         return unroutableDrops;
     }
 
-    /** Events (arrivals, actions and host timer calls) run since the network was made. */
+    /**
+     * Scheduler iterations since the network was made: each packet arrival, scheduled action and
+     * round of host timer calls counts one. Simulating an idle stretch costs one iteration per
+     * timer that fires in it, however long it is.
+     */
     public long eventsProcessed() {
         return eventsProcessed;
     }
@@ -266,6 +306,26 @@ public final class SimNetwork implements AutoCloseable {
         clock.set(end);
     }
 
+    /** Runs everything due up to virtual time {@code atNanos} (not before now), then sets the clock to it. */
+    public void advanceTo(long atNanos) {
+        advanceNanos(Math.max(0, atNanos - clock.nanos()));
+    }
+
+    /**
+     * Runs the single next thing: the earliest event, or (if the hosts' earliest deadline comes
+     * first) one round of due host timers, moving the clock to its time.
+     *
+     * @return false if nothing was scheduled (the clock did not move)
+     */
+    public boolean step() {
+        enterDriving();
+        try {
+            return runOne(Long.MAX_VALUE);
+        } finally {
+            driving = false;
+        }
+    }
+
     /**
      * Runs until {@code condition} holds (checked before the first event and after each one) or
      * {@code virtualTimeout} of virtual time has passed.
@@ -274,6 +334,9 @@ public final class SimNetwork implements AutoCloseable {
      */
     public boolean runUntil(BooleanSupplier condition, Duration virtualTimeout) {
         Objects.requireNonNull(condition, "condition");
+        if (virtualTimeout.isNegative()) {
+            throw new IllegalArgumentException("negative timeout: " + virtualTimeout);
+        }
         if (condition.getAsBoolean()) {
             return true;
         }
@@ -300,30 +363,64 @@ public final class SimNetwork implements AutoCloseable {
     }
 
     private boolean run(long end, BooleanSupplier condition) {
-        long budget = maxEventsPerRun;
-        while (true) {
-            Event next = events.peek();
-            long eventTime = next == null ? Long.MAX_VALUE : next.time;
-            long deadline = earliestDeadline();
-            long time = Math.min(eventTime, deadline);
-            if (time == Long.MAX_VALUE || time > end) {
-                return false;
+        enterDriving();
+        try {
+            long budget = maxEventsPerRun;
+            while (true) {
+                if (--budget < 0 && hasWorkBy(end)) {
+                    throw new IllegalStateException("more than " + maxEventsPerRun
+                            + " events in one driving call, at virtual time " + clock.nanos()
+                            + " ns: a node that never goes idle (a deadline that does not move, endless"
+                            + " ping-pong)? Raise maxEventsPerRun if the work is real. (seed " + seed + ")");
+                }
+                if (!runOne(end)) {
+                    return false;
+                }
+                if (condition != null && condition.getAsBoolean()) {
+                    return true;
+                }
             }
-            if (--budget < 0) {
-                throw new IllegalStateException("more than " + maxEventsPerRun + " events in one run at virtual time "
-                        + clock.nanos() + " ns: a node that never goes idle? (seed " + seed + ")");
-            }
-            clock.set(Math.max(time, clock.nanos()));
-            eventsProcessed++;
-            if (eventTime <= deadline) {
-                runEvent(events.poll());
-            } else {
-                fireDueTimers();
-            }
-            if (condition != null && condition.getAsBoolean()) {
-                return true;
-            }
+        } finally {
+            driving = false;
         }
+    }
+
+    private void enterDriving() {
+        if (driving) {
+            throw new IllegalStateException("a SimNetwork driving method was called from inside an event or a node;"
+                    + " nodes send and schedule, the test drives");
+        }
+        driving = true;
+    }
+
+    /** True if an event or a host deadline is due at or before {@code end}. */
+    private boolean hasWorkBy(long end) {
+        Event next = events.peek();
+        long time = Math.min(next == null ? Long.MAX_VALUE : next.time, earliestDeadline());
+        return time != Long.MAX_VALUE && time <= end;
+    }
+
+    /**
+     * Runs the earliest event or round of due timers if it is due at or before {@code end}.
+     * At one instant, events run before host timers (so an ACK arriving exactly when a
+     * retransmission timer expires is seen first).
+     */
+    private boolean runOne(long end) {
+        Event next = events.peek();
+        long eventTime = next == null ? Long.MAX_VALUE : next.time;
+        long deadline = earliestDeadline();
+        long time = Math.min(eventTime, deadline);
+        if (time == Long.MAX_VALUE || time > end) {
+            return false;
+        }
+        clock.set(Math.max(time, clock.nanos()));
+        eventsProcessed++;
+        if (eventTime <= deadline) {
+            runEvent(events.poll());
+        } else {
+            fireDueTimers();
+        }
+        return true;
     }
 
     private long earliestDeadline() {
@@ -358,12 +455,17 @@ public final class SimNetwork implements AutoCloseable {
                 unroutableDrops++;
                 e.packet.release();
             } else {
+                tapDelivery(e.source, e.destination, e.packet);
                 node.receive(e.source, e.destination, e.packet);
             }
         }
     }
 
-    /** Releases every packet still travelling and refuses further traffic (counted as unroutable). */
+    /**
+     * Releases every packet still travelling (counted per direction as
+     * {@link LinkStats#droppedAtClose() dropped at close}) and refuses further traffic: later
+     * sends are released and counted as unroutable. Idempotent.
+     */
     @Override
     public void close() {
         closed = true;

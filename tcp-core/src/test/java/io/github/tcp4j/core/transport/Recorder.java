@@ -10,7 +10,19 @@ import java.util.function.LongSupplier;
 /** A node that records (arrival time, tag, bytes) of everything it receives, and releases it. */
 final class Recorder implements SimNode {
 
-    record Arrival(long time, IpAddress source, IpAddress destination, int tag, String hex) {
+    /**
+     * One segment as seen at {@code time}. Compares by value, so two runs' traces compare with
+     * {@code equals}. The tag is meaningless when {@code checksumOk} is false (the flipped bit may
+     * be in it).
+     */
+    record Arrival(long time, IpAddress source, IpAddress destination, int tag, String hex, boolean checksumOk) {
+
+        /** Records {@code segment} (borrowed: not released, indices untouched). */
+        static Arrival of(long time, IpAddress source, IpAddress destination, ByteBuf segment) {
+            int tag = segment.readableBytes() >= 8 ? TestSegments.tag(segment) : -1;
+            return new Arrival(time, source, destination, tag, ByteBufUtil.hexDump(segment),
+                    TestSegments.checksumOk(source, destination, segment));
+        }
     }
 
     private final LongSupplier clock;
@@ -22,7 +34,7 @@ final class Recorder implements SimNode {
 
     @Override
     public void receive(IpAddress source, IpAddress destination, ByteBuf segment) {
-        arrivals.add(new Arrival(clock.getAsLong(), source, destination, TestSegments.tag(segment), ByteBufUtil.hexDump(segment)));
+        arrivals.add(Arrival.of(clock.getAsLong(), source, destination, segment));
         segment.release();
     }
 
