@@ -11,4 +11,5 @@ jmh() { mvn -q -pl tcp-bench -am package exec:exec -DskipTests -Djmh.args="$*"; 
 # (a) all five implementations; (b) only the ones a manual clock can drive.
 jmh "TimerBenchmarks.scheduleThenCancelAll -prof gc -rf json -rff $out/cancel.json ${*:-}"
 jmh "TimerBenchmarks.scheduleThenExpireAll -p impl=tcp4j,agrona-65536,agrona-512 -prof gc -rf json -rff $out/expire.json ${*:-}"
-echo "results: $out/cancel.json $out/expire.json"
+jmh "TimeWaitBenchmarks -prof gc -rf json -rff $out/timewait.json ${*:-}"
+echo "results: $out/cancel.json $out/expire.json $out/timewait.json"
