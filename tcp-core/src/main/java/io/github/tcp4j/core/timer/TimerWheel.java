@@ -172,12 +172,11 @@ public final class TimerWheel {
             return Long.MAX_VALUE;
         }
         long t = nextWorkTick();
-        if (t >= MAX_TICK) {
+        // The tick's time is never before a deadline it holds; saturate where it lies beyond the clock's range.
+        if (t >= MAX_TICK || t > (Long.MAX_VALUE - Math.max(origin, 0)) / tickNanos) {
             return Long.MAX_VALUE;
         }
-        long nanos = origin + t * tickNanos;
-        // The tick's time is never before a deadline it holds; fire as soon as the tick is reached.
-        return nanos;
+        return origin + t * tickNanos;
     }
 
     // ---------------------------------------------------------------- placement
