@@ -13,4 +13,5 @@ module io.github.tcp4j.core {
     exports io.github.tcp4j.core.timer;
     exports io.github.tcp4j.core.transport;
     exports io.github.tcp4j.core.pcap;
+    exports io.github.tcp4j.core.host;
 }
