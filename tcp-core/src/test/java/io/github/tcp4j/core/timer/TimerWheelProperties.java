@@ -36,13 +36,14 @@ class TimerWheelProperties {
         Arbitrary<Long> delay = Arbitraries.oneOf(
                 Arbitraries.longs().between(-5 * TICK, 70 * TICK),              // level 0 and the past
                 Arbitraries.longs().between(0, 300_000 * TICK),                  // levels 1-2
-                Arbitraries.longs().between(0, 20L * 24 * 3600 * 1000 * TICK),   // up to 20 days: overflow
-                Arbitraries.of(0L, TICK, 63 * TICK, 64 * TICK, 65 * TICK, 4096 * TICK, 262_144 * TICK));
+                Arbitraries.longs().between(0, 120L * 24 * 3600 * 1000 * TICK),  // up to 120 days: overflow
+                Arbitraries.of(0L, TICK, 63 * TICK, 64 * TICK, 65 * TICK, 255 * TICK, 256 * TICK, 257 * TICK, 4096 * TICK,
+                        65_535 * TICK, 65_536 * TICK, 65_537 * TICK, 16_777_216 * TICK));
         Arbitrary<Long> step = Arbitraries.oneOf(
                 Arbitraries.longs().between(0, 3 * TICK),
                 Arbitraries.longs().between(0, 5000 * TICK),
-                Arbitraries.longs().between(0, 30L * 24 * 3600 * 1000 * TICK),
-                Arbitraries.of(TICK / 2, TICK, 64 * TICK - 1, 4096 * TICK));
+                Arbitraries.longs().between(0, 150L * 24 * 3600 * 1000 * TICK),
+                Arbitraries.of(TICK / 2, TICK, 64 * TICK - 1, 256 * TICK - 1, 256 * TICK, 65_536 * TICK));
         Arbitrary<Integer> timer = Arbitraries.integers().between(0, TIMERS - 1);
         Arbitrary<Op> schedule = Combinators.combine(timer, delay).as((t, d) -> new Op(0, t, d));
         Arbitrary<Op> cancel = timer.map(t -> new Op(1, t, 0));

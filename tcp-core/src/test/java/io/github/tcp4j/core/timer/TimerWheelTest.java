@@ -52,7 +52,7 @@ class TimerWheelTest {
     void cascadedTimersFireAtTheirExactTick() {
         TimerWheel wheel = new TimerWheel(0);
         long[] deadlines = {63 * MS, 64 * MS, 65 * MS, 4095 * MS, 4096 * MS, 4097 * MS, 262_143 * MS, 262_144 * MS,
-            Duration.ofDays(13).toNanos() + 5 * MS}; // the last is beyond the five levels: overflow
+            Duration.ofDays(60).toNanos() + 5 * MS}; // the last is beyond the levels (49.7 days): overflow
         for (int i = 0; i < deadlines.length; i++) {
             wheel.schedule(timer("t" + i), deadlines[i]);
         }
