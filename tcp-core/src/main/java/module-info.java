@@ -14,4 +14,5 @@ module io.github.tcp4j.core {
     exports io.github.tcp4j.core.transport;
     exports io.github.tcp4j.core.pcap;
     exports io.github.tcp4j.core.host;
+    exports io.github.tcp4j.core.fsm;
 }
