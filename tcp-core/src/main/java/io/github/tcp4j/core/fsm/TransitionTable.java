@@ -188,11 +188,8 @@ public final class TransitionTable {
                         PROCESS_ACK, DELIVER_DATA, SEND_ACK, DELIVER_EOF)
                 .go(RCV_RST, CLOSED, "reset by the peer: connection reset (3.10.7.4)", CANCEL_TIMERS, SIGNAL_RESET, RELEASE_TCB);
         synchronizedDefaults(b, "ESTABLISHED");
-        b.go(KEEPALIVE_GIVE_UP, CLOSED, "the peer stopped answering keep-alives: reset",
-                        CANCEL_TIMERS, SEND_RST, SIGNAL_TIMED_OUT, RELEASE_TCB)
-                .goEach(CLOSED, "data stayed unacknowledged too long: connection timed out (3.8.3, RFC 5482)",
-                        List.of(RETRANSMIT_GIVE_UP, USER_TIMEOUT), CANCEL_TIMERS, SIGNAL_TIMED_OUT, RELEASE_TCB)
-                .restOf(TcpEvent.Kind.TIMER, "not armed in ESTABLISHED");
+        openConnectionTimeouts(b);
+        b.restOf(TcpEvent.Kind.TIMER, "not armed in ESTABLISHED");
 
         closingSide(b, FIN_WAIT_1);
         b.stay(RCV_ACK, "acknowledgments and data; our FIN still in flight (3.10.7.4)", PROCESS_ACK, DELIVER_DATA)
@@ -226,11 +223,8 @@ public final class TransitionTable {
                 .stay(RCV_FIN, "their FIN again: ACK it again (3.10.7.4)", SEND_ACK)
                 .go(RCV_RST, CLOSED, "reset by the peer: connection reset (3.10.7.4)", CANCEL_TIMERS, SIGNAL_RESET, RELEASE_TCB);
         synchronizedDefaults(b, "CLOSE-WAIT");
-        b.go(KEEPALIVE_GIVE_UP, CLOSED, "the peer stopped answering keep-alives: reset",
-                        CANCEL_TIMERS, SEND_RST, SIGNAL_TIMED_OUT, RELEASE_TCB)
-                .goEach(CLOSED, "data stayed unacknowledged too long: connection timed out (3.8.3, RFC 5482)",
-                        List.of(RETRANSMIT_GIVE_UP, USER_TIMEOUT), CANCEL_TIMERS, SIGNAL_TIMED_OUT, RELEASE_TCB)
-                .restOf(TcpEvent.Kind.TIMER, "not armed in CLOSE-WAIT");
+        openConnectionTimeouts(b);
+        b.restOf(TcpEvent.Kind.TIMER, "not armed in CLOSE-WAIT");
 
         finalSide(b, CLOSING);
         b.stay(RCV_ACK, "acknowledgments; our FIN still in flight (3.10.7.4)", PROCESS_ACK)
@@ -282,8 +276,13 @@ public final class TransitionTable {
                 .go(ABORT, CLOSED, "reset: <SEQ=SND.NXT><CTL=RST> (3.10.5)", CANCEL_TIMERS, SEND_RST, SIGNAL_RESET, RELEASE_TCB)
                 .go(RCV_DATA_AFTER_CLOSE, CLOSED, "data after the application closed: reset (3.10.7.4, RFC 2525 2.17)",
                         CANCEL_TIMERS, SEND_RST, RELEASE_TCB)
-                .go(RCV_RST, CLOSED, "reset by the peer: connection reset (3.10.7.4)", CANCEL_TIMERS, SIGNAL_RESET, RELEASE_TCB)
-                .go(KEEPALIVE_GIVE_UP, CLOSED, "the peer stopped answering keep-alives: reset",
+                .go(RCV_RST, CLOSED, "reset by the peer: connection reset (3.10.7.4)", CANCEL_TIMERS, SIGNAL_RESET, RELEASE_TCB);
+        openConnectionTimeouts(b);
+    }
+
+    /** Timers that end a connection whose peer may still send: keep-alive, retransmission and user timeouts. */
+    private static void openConnectionTimeouts(Builder b) {
+        b.go(KEEPALIVE_GIVE_UP, CLOSED, "the peer stopped answering keep-alives: reset",
                         CANCEL_TIMERS, SEND_RST, SIGNAL_TIMED_OUT, RELEASE_TCB)
                 .goEach(CLOSED, "data or FIN stayed unacknowledged too long: connection timed out (3.8.3, RFC 5482)",
                         List.of(RETRANSMIT_GIVE_UP, USER_TIMEOUT), CANCEL_TIMERS, SIGNAL_TIMED_OUT, RELEASE_TCB);
