@@ -2,6 +2,7 @@ package io.github.tcp4j.examples;
 
 import io.github.tcp4j.core.pcap.PcapPrecision;
 import io.github.tcp4j.core.pcap.PcapWriter;
+import io.github.tcp4j.core.transport.LadderDiagram;
 import io.github.tcp4j.core.transport.LinkConfig;
 import io.github.tcp4j.core.transport.SimHost;
 import io.github.tcp4j.core.transport.SimLink;
@@ -54,12 +55,15 @@ public final class FirstLook {
             SimHost serverHost = net.addHost("server", serverAddress);
             SimLink link = net.link(clientHost, serverHost, LinkConfig.builder().latency(Duration.ofMillis(10)).build());
             net.addTap(capture::writeSegment);
+            LadderDiagram ladder = new LadderDiagram("client", clientAddress, "server", serverAddress).attach(net);
 
             ScriptedPeer.Listener print = (peer, text) -> out.printf("%10.6f s  %-6s  %s%n", net.now() / 1e9, peer, text);
             ScriptedPeer client = new ScriptedPeer("client", clientHost, 40000, 0x1000, net::now, print);
             ScriptedPeer server = new ScriptedPeer("server", serverHost, 80, 0x7000, net::now, print);
             clientHost.attach(client);
             serverHost.attach(server);
+            client.onTransition(ladder::onTransition);
+            server.onTransition(ladder::onTransition);
 
             out.println("tcp4j first look: one connection on the simulated network");
             out.println("client " + clientAddress + ":40000  <-- 10 ms -->  server " + serverAddress + ":80");
@@ -72,6 +76,10 @@ public final class FirstLook {
             client.connect(serverAddress, 80, "hello, tcp4j");
             net.runUntilIdle();
 
+            out.println();
+            out.println("The same run as a ladder diagram (X: lost on the way):");
+            out.println();
+            out.print(ladder.render());
             out.println();
             out.println("final states: client " + client.state() + ", server " + server.state());
             out.println("server received: \"" + server.received() + "\"");

@@ -1,5 +1,9 @@
 package io.github.tcp4j.examples;
 
+import io.github.tcp4j.core.fsm.TcpEvent;
+import io.github.tcp4j.core.fsm.TcpState;
+import io.github.tcp4j.core.fsm.TransitionListener;
+import io.github.tcp4j.core.fsm.TransitionRecord;
 import io.github.tcp4j.core.transport.SimHost;
 import io.github.tcp4j.core.transport.SimNode;
 import io.github.tcp4j.core.wire.IpAddress;
@@ -23,9 +27,6 @@ import java.util.function.LongSupplier;
  */
 final class ScriptedPeer implements SimNode {
 
-    /** The eleven states of RFC 9293 section 3.3.2. */
-    enum State { CLOSED, LISTEN, SYN_SENT, SYN_RECEIVED, ESTABLISHED, FIN_WAIT_1, FIN_WAIT_2, CLOSE_WAIT, CLOSING, LAST_ACK, TIME_WAIT }
-
     /** Where the peer reports what it does. */
     interface Listener {
         void event(String peer, String text);
@@ -39,9 +40,10 @@ final class ScriptedPeer implements SimNode {
     private final int localPort;
     private final LongSupplier clock;
     private final Listener listener;
+    private TransitionListener transitions = t -> { };
     private final int iss;
 
-    private State state = State.CLOSED;
+    private TcpState state = TcpState.CLOSED;
     private IpAddress remote;
     private int remotePort;
     private int sndNxt;
@@ -60,8 +62,13 @@ final class ScriptedPeer implements SimNode {
         this.listener = listener;
     }
 
-    State state() {
+    TcpState state() {
         return state;
+    }
+
+    /** Reports every state change, as the real engine will. */
+    void onTransition(TransitionListener l) {
+        transitions = l;
     }
 
     String received() {
@@ -70,7 +77,7 @@ final class ScriptedPeer implements SimNode {
 
     /** Passive open (RFC 9293 3.10.1). */
     void listen() {
-        transition(State.LISTEN, "passive open (listen)");
+        transition(TcpState.LISTEN, TcpEvent.LISTEN, "passive open (listen)");
     }
 
     /** Active open: send SYN, then {@code message} once established, then close. */
@@ -79,7 +86,7 @@ final class ScriptedPeer implements SimNode {
         remotePort = port;
         message = firstMessage;
         sndNxt = iss;
-        transition(State.SYN_SENT, "active open (connect): send SYN");
+        transition(TcpState.SYN_SENT, TcpEvent.CONNECT, "active open (connect): send SYN");
         sendSyn(0);
         deadline = clock.getAsLong() + rto;
     }
@@ -88,11 +95,11 @@ final class ScriptedPeer implements SimNode {
     void close() {
         switch (state) {
             case ESTABLISHED -> {
-                transition(State.FIN_WAIT_1, "close(): send FIN");
+                transition(TcpState.FIN_WAIT_1, TcpEvent.CLOSE, "close(): send FIN");
                 send(TcpFlags.FIN | TcpFlags.ACK, null);
             }
             case CLOSE_WAIT -> {
-                transition(State.LAST_ACK, "close(): send FIN");
+                transition(TcpState.LAST_ACK, TcpEvent.CLOSE, "close(): send FIN");
                 send(TcpFlags.FIN | TcpFlags.ACK, null);
             }
             default -> listener.event(name, "close() in " + state + " is not part of this script");
@@ -127,7 +134,7 @@ final class ScriptedPeer implements SimNode {
                     remotePort = seg.sourcePort();
                     rcvNxt = seg.seq() + 1;
                     sndNxt = iss;
-                    transition(State.SYN_RECEIVED, "SYN received: send SYN,ACK");
+                    transition(TcpState.SYN_RECEIVED, TcpEvent.RCV_SYN, "SYN received: send SYN,ACK");
                     sendSyn(TcpFlags.ACK);
                     return;
                 }
@@ -136,7 +143,7 @@ final class ScriptedPeer implements SimNode {
                 if (seg.has(TcpFlags.SYN | TcpFlags.ACK) && seg.ack() == sndNxt) {
                     rcvNxt = seg.seq() + 1;
                     deadline = Long.MAX_VALUE;
-                    transition(State.ESTABLISHED, "SYN,ACK acknowledges our SYN: send ACK");
+                    transition(TcpState.ESTABLISHED, TcpEvent.RCV_SYN_ACK, "SYN,ACK acknowledges our SYN: send ACK");
                     send(TcpFlags.ACK, null);
                     send(TcpFlags.ACK | TcpFlags.PSH, message);
                     listener.event(name, "application wrote \"" + message + "\" and closes");
@@ -146,7 +153,7 @@ final class ScriptedPeer implements SimNode {
             }
             case SYN_RECEIVED -> {
                 if (ack && seg.ack() == sndNxt) {
-                    transition(State.ESTABLISHED, "ACK of our SYN: connection established");
+                    transition(TcpState.ESTABLISHED, TcpEvent.RCV_ACK, "ACK of our SYN: connection established");
                     receiveData(seg);
                     return;
                 }
@@ -157,7 +164,7 @@ final class ScriptedPeer implements SimNode {
             }
             case LAST_ACK -> {
                 if (ack && seg.ack() == sndNxt) {
-                    transition(State.CLOSED, "ACK of our FIN: connection closed, resources released");
+                    transition(TcpState.CLOSED, TcpEvent.RCV_ACK_OF_FIN, "ACK of our FIN: connection closed, resources released");
                     return;
                 }
             }
@@ -177,8 +184,8 @@ final class ScriptedPeer implements SimNode {
 
     private void receiveData(TcpSegment seg) {
         boolean ackOfFin = seg.has(TcpFlags.ACK) && seg.ack() == sndNxt;
-        if (state == State.FIN_WAIT_1 && ackOfFin && !seg.has(TcpFlags.FIN)) {
-            transition(State.FIN_WAIT_2, "ACK of our FIN: wait for the peer's FIN");
+        if (state == TcpState.FIN_WAIT_1 && ackOfFin && !seg.has(TcpFlags.FIN)) {
+            transition(TcpState.FIN_WAIT_2, TcpEvent.RCV_ACK_OF_FIN, "ACK of our FIN: wait for the peer's FIN");
         }
         if (seg.payloadLength() > 0 && seg.seq() == rcvNxt) {
             received.append(seg.payload().toString(StandardCharsets.UTF_8));
@@ -192,19 +199,20 @@ final class ScriptedPeer implements SimNode {
             rcvNxt += 1;
             switch (state) {
                 case ESTABLISHED -> {
-                    transition(State.CLOSE_WAIT, "FIN received: send ACK, tell the application end-of-stream");
+                    transition(TcpState.CLOSE_WAIT, TcpEvent.RCV_FIN, "FIN received: send ACK, tell the application end-of-stream");
                     send(TcpFlags.ACK, null);
                     listener.event(name, "application reads end-of-stream and closes");
                     close();
                 }
                 case FIN_WAIT_1 -> {
                     // The peer's FIN acknowledges ours too: straight to TIME_WAIT (or CLOSING if not).
-                    transition(ackOfFin ? State.TIME_WAIT : State.CLOSING, "FIN received: send ACK");
+                    transition(ackOfFin ? TcpState.TIME_WAIT : TcpState.CLOSING, ackOfFin ? TcpEvent.RCV_FIN_ACK_OF_FIN : TcpEvent.RCV_FIN,
+                            "FIN received: send ACK");
                     send(TcpFlags.ACK, null);
                     armTimeWait();
                 }
                 case FIN_WAIT_2 -> {
-                    transition(State.TIME_WAIT, "FIN received: send ACK, wait 2MSL");
+                    transition(TcpState.TIME_WAIT, TcpEvent.RCV_FIN, "FIN received: send ACK, wait 2MSL");
                     send(TcpFlags.ACK, null);
                     armTimeWait();
                 }
@@ -227,18 +235,20 @@ final class ScriptedPeer implements SimNode {
     @Override
     public void onTime(long nowNanos) {
         deadline = Long.MAX_VALUE;
-        if (state == State.SYN_SENT) {
+        if (state == TcpState.SYN_SENT) {
             rto *= 2; // RFC 6298 5.5: back off the timer
             listener.event(name, "retransmission timer expired: resend SYN, next RTO " + rto / 1_000_000 + " ms");
             sendSyn(0);
             deadline = nowNanos + rto;
-        } else if (state == State.TIME_WAIT) {
-            transition(State.CLOSED, "2MSL timer expired: the connection's last trace is gone");
+        } else if (state == TcpState.TIME_WAIT) {
+            transition(TcpState.CLOSED, TcpEvent.TIME_WAIT_EXPIRED, "2MSL timer expired: the connection's last trace is gone");
         }
     }
 
-    private void transition(State next, String why) {
+    private void transition(TcpState next, TcpEvent event, String why) {
         listener.event(name, state + " -> " + next + "   (" + why + ")");
+        transitions.onTransition(new TransitionRecord(clock.getAsLong(),
+                host.address() + ":" + localPort + " > " + remote + ":" + remotePort, state, event, next, why));
         state = next;
     }
 

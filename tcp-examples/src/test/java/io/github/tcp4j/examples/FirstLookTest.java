@@ -34,8 +34,8 @@ class FirstLookTest {
         ScriptedPeer[] peers = FirstLook.run(new PrintStream(text, true, StandardCharsets.UTF_8), pcap);
         String out = text.toString(StandardCharsets.UTF_8);
 
-        assertEquals(ScriptedPeer.State.CLOSED, peers[0].state());
-        assertEquals(ScriptedPeer.State.CLOSED, peers[1].state());
+        assertEquals(io.github.tcp4j.core.fsm.TcpState.CLOSED, peers[0].state());
+        assertEquals(io.github.tcp4j.core.fsm.TcpState.CLOSED, peers[1].state());
         assertEquals("hello, tcp4j", peers[1].received());
         // The client's path through the states, in order, and the server's.
         assertInOrder(out, "client  CLOSED -> SYN_SENT", "retransmission timer expired", "client  SYN_SENT -> ESTABLISHED",
@@ -58,6 +58,10 @@ class FirstLookTest {
             }
         }
         assertEquals(List.of("SYN", "SYN", "SYN,ACK", "ACK", "PSH,ACK", "FIN,ACK", "ACK", "ACK", "FIN,ACK", "ACK"), flags);
+        // The ladder diagram shows the lost first SYN and both columns' states.
+        assertTrue(out.contains("-------------- SYN seq=4096 --------------X"), out);
+        assertInOrder(out, "ladder diagram", "SYN_SENT", "SYN_RECEIVED", "ESTABLISHED", "FIN_WAIT_1", "CLOSE_WAIT", "LAST_ACK",
+                "FIN_WAIT_2", "TIME_WAIT", "CLOSED", " 61.040000  CLOSED");
         assertTrue(Files.size(pcap) > 24);
     }
 

@@ -1,0 +1,168 @@
+package io.github.tcp4j.core.transport;
+
+import io.github.tcp4j.core.fsm.TransitionRecord;
+import io.github.tcp4j.core.wire.IpAddress;
+import io.github.tcp4j.core.wire.MalformedPacketException;
+import io.github.tcp4j.core.wire.SeqNum;
+import io.github.tcp4j.core.wire.TcpCodec;
+import io.github.tcp4j.core.wire.TcpFlags;
+import io.github.tcp4j.core.wire.TcpSegment;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufUtil;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * A ladder diagram of one conversation between two hosts of a {@link SimNetwork}, like the
+ * diagrams of TCP textbooks: time runs down the page, each host has a column holding its states,
+ * and every segment is an arrow from its sender to its receiver, marked {@code X} where the
+ * network lost it.
+ *
+ * <pre>
+ *   time (s)  client 10.0.0.1                                             server 10.0.0.2
+ *   0.000000  SYN_SENT
+ *   0.000000                -------------- SYN seq=100 --------------X
+ *   1.000000                -------------- SYN seq=100 -------------->
+ *   1.010000                                                            SYN_RECEIVED
+ *   1.010000                <------ SYN,ACK seq=7000 ack=101 ---------
+ * </pre>
+ *
+ * <p>Attach it with {@link #attach(SimNetwork)} before the run, feed it the hosts' transitions
+ * through {@link #onTransition} (it is a {@code TransitionListener} by method reference), and
+ * {@link #render()} after the run, when it knows which segments arrived.
+ */
+public final class LadderDiagram {
+
+    private static final int COLUMN = 14;
+    private static final int ARROW = 44;
+
+    private final String leftName;
+    private final IpAddress left;
+    private final String rightName;
+    private final IpAddress right;
+    private final List<Sent> sent = new ArrayList<>();
+    private final List<Line> states = new ArrayList<>();
+    private SimNetwork network;
+    private long sequence;
+
+    private record Sent(long time, long order, boolean fromLeft, String summary, String bytes, boolean[] delivered) {
+    }
+
+    private record Line(long time, long order, boolean left, String text) {
+    }
+
+    /** A diagram of the traffic between {@code left} (drawn on the left) and {@code right}. */
+    public LadderDiagram(String leftName, IpAddress left, String rightName, IpAddress right) {
+        this.leftName = Objects.requireNonNull(leftName);
+        this.left = Objects.requireNonNull(left);
+        this.rightName = Objects.requireNonNull(rightName);
+        this.right = Objects.requireNonNull(right);
+    }
+
+    /** Starts recording the segments between the two hosts on {@code net} (send and delivery taps). */
+    public LadderDiagram attach(SimNetwork net) {
+        this.network = net;
+        net.addTap(this::onSend);
+        net.addDeliveryTap(this::onDelivery);
+        return this;
+    }
+
+    /** Records a state change of either host (matched to its column by the connection's local address). */
+    public void onTransition(TransitionRecord t) {
+        if (t.from() == t.to()) {
+            return;
+        }
+        boolean isLeft = t.connection().startsWith(left.toString() + ":");
+        states.add(new Line(t.timeNanos(), sequence++, isLeft, t.to().name()));
+    }
+
+    private void onSend(IpAddress source, IpAddress destination, ByteBuf segment) {
+        boolean fromLeft = source.equals(left) && destination.equals(right);
+        if (!fromLeft && !(source.equals(right) && destination.equals(left))) {
+            return;
+        }
+        sent.add(new Sent(network.now(), sequence++, fromLeft, summary(segment), ByteBufUtil.hexDump(segment), new boolean[1]));
+    }
+
+    private void onDelivery(IpAddress source, IpAddress destination, ByteBuf segment) {
+        String bytes = ByteBufUtil.hexDump(segment);
+        // Identical bytes (a retransmission) are matched to the latest such send: the usual story
+        // is "the first was lost, the retransmission arrived". A retransmission sent before the
+        // original arrived and then lost itself would be drawn the other way round.
+        for (int i = sent.size() - 1; i >= 0; i--) {
+            Sent s = sent.get(i);
+            if (!s.delivered()[0] && s.bytes().equals(bytes)) {
+                s.delivered()[0] = true; // duplicates arriving later find nothing left to mark
+                return;
+            }
+        }
+    }
+
+    /** Flags, SEQ, ACK and length: what a ladder shows (ports and options are left out). */
+    private static String summary(ByteBuf segment) {
+        try {
+            TcpSegment seg = TcpCodec.decodeUnverified(segment);
+            StringBuilder sb = new StringBuilder(TcpFlags.toString(seg.flags())).append(" seq=").append(SeqNum.toUnsigned(seg.seq()));
+            if (seg.has(TcpFlags.ACK)) {
+                sb.append(" ack=").append(SeqNum.toUnsigned(seg.ack()));
+            }
+            if (seg.payloadLength() > 0) {
+                sb.append(" len=").append(seg.payloadLength());
+            }
+            seg.release();
+            return sb.toString();
+        } catch (MalformedPacketException e) {
+            return "malformed (" + e.reason() + ")";
+        }
+    }
+
+    /** The diagram as text, one line per state change and per segment, in time order. */
+    public String render() {
+        List<Object[]> lines = new ArrayList<>();
+        for (Line l : states) {
+            lines.add(new Object[] {l.time(), l.order(), l});
+        }
+        for (Sent s : sent) {
+            lines.add(new Object[] {s.time(), s.order(), s});
+        }
+        lines.sort(Comparator.comparingLong((Object[] o) -> (Long) o[0]).thenComparingLong(o -> (Long) o[1]));
+        StringBuilder out = new StringBuilder();
+        out.append(String.format("%10s  %-" + (COLUMN + ARROW + 2) + "s%s%n", "time (s)", leftName + " " + left,
+                rightName + " " + right));
+        for (Object[] o : lines) {
+            out.append(String.format("%10.6f  ", (Long) o[0] / 1e9));
+            if (o[2] instanceof Line l) {
+                out.append(l.left() ? l.text() : " ".repeat(COLUMN + ARROW + 2) + l.text());
+            } else {
+                Sent s = (Sent) o[2];
+                out.append(" ".repeat(COLUMN)).append(arrow(s));
+            }
+            out.append(System.lineSeparator());
+        }
+        return out.toString();
+    }
+
+    private static String arrow(Sent s) {
+        String label = " " + s.summary() + " ";
+        boolean lost = !s.delivered()[0];
+        int dashes = Math.max(2, ARROW - label.length() - 2);
+        String shaft = "-".repeat(dashes / 2);
+        String rest = "-".repeat(dashes - dashes / 2);
+        if (s.fromLeft()) {
+            return shaft + label + rest + (lost ? "X" : ">");
+        }
+        return (lost ? "X" : "<") + shaft + label + rest;
+    }
+
+    /** The segments recorded so far that never arrived, as their summaries (for tests). */
+    public List<String> lost() {
+        return sent.stream().filter(s -> !s.delivered()[0]).map(Sent::summary).toList();
+    }
+
+    /** Number of segments recorded. */
+    public int segments() {
+        return sent.size();
+    }
+}
