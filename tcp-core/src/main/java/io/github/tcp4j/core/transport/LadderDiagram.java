@@ -18,7 +18,8 @@ import java.util.Objects;
  * A ladder diagram of one conversation between two hosts of a {@link SimNetwork}, like the
  * diagrams of TCP textbooks: time runs down the page, each host has a column holding its states,
  * and every segment is an arrow from its sender to its receiver, marked {@code X} where the
- * network lost it.
+ * network dropped it (the network's drop tap says so; a segment still travelling at the end is
+ * drawn as sent).
  *
  * <pre>
  *   time (s)  client 10.0.0.1                                             server 10.0.0.2
@@ -47,7 +48,11 @@ public final class LadderDiagram {
     private SimNetwork network;
     private long sequence;
 
-    private record Sent(long time, long order, boolean fromLeft, String summary, String bytes, boolean[] delivered) {
+    private static final int IN_FLIGHT = 0;
+    private static final int DELIVERED = 1;
+    private static final int LOST = 2;
+
+    private record Sent(long time, long order, boolean fromLeft, String summary, String bytes, int[] fate) {
     }
 
     private record Line(long time, long order, boolean left, String text) {
@@ -66,6 +71,7 @@ public final class LadderDiagram {
         this.network = net;
         net.addTap(this::onSend);
         net.addDeliveryTap(this::onDelivery);
+        net.addDropTap(this::onDrop);
         return this;
     }
 
@@ -83,18 +89,30 @@ public final class LadderDiagram {
         if (!fromLeft && !(source.equals(right) && destination.equals(left))) {
             return;
         }
-        sent.add(new Sent(network.now(), sequence++, fromLeft, summary(segment), ByteBufUtil.hexDump(segment), new boolean[1]));
+        sent.add(new Sent(network.now(), sequence++, fromLeft, summary(segment), ByteBufUtil.hexDump(segment), new int[1]));
     }
 
     private void onDelivery(IpAddress source, IpAddress destination, ByteBuf segment) {
+        mark(segment, DELIVERED);
+    }
+
+    private void onDrop(IpAddress source, IpAddress destination, ByteBuf segment, DropTap.Cause cause) {
+        if (cause != DropTap.Cause.NETWORK_CLOSED) {
+            mark(segment, LOST);
+        }
+    }
+
+    /**
+     * Records the fate of the latest recorded send with these bytes whose fate is still open. Drops
+     * on the way out happen right after the send, so they always find their own segment; identical
+     * retransmissions are otherwise told apart by recency.
+     */
+    private void mark(ByteBuf segment, int fate) {
         String bytes = ByteBufUtil.hexDump(segment);
-        // Identical bytes (a retransmission) are matched to the latest such send: the usual story
-        // is "the first was lost, the retransmission arrived". A retransmission sent before the
-        // original arrived and then lost itself would be drawn the other way round.
         for (int i = sent.size() - 1; i >= 0; i--) {
             Sent s = sent.get(i);
-            if (!s.delivered()[0] && s.bytes().equals(bytes)) {
-                s.delivered()[0] = true; // duplicates arriving later find nothing left to mark
+            if (s.fate()[0] == IN_FLIGHT && s.bytes().equals(bytes)) {
+                s.fate()[0] = fate;
                 return;
             }
         }
@@ -146,7 +164,7 @@ public final class LadderDiagram {
 
     private static String arrow(Sent s) {
         String label = " " + s.summary() + " ";
-        boolean lost = !s.delivered()[0];
+        boolean lost = s.fate()[0] == LOST;
         int dashes = Math.max(2, ARROW - label.length() - 2);
         String shaft = "-".repeat(dashes / 2);
         String rest = "-".repeat(dashes - dashes / 2);
@@ -156,9 +174,9 @@ public final class LadderDiagram {
         return (lost ? "X" : "<") + shaft + label + rest;
     }
 
-    /** The segments recorded so far that never arrived, as their summaries (for tests). */
+    /** The segments the network dropped, as their summaries. */
     public List<String> lost() {
-        return sent.stream().filter(s -> !s.delivered()[0]).map(Sent::summary).toList();
+        return sent.stream().filter(s -> s.fate()[0] == LOST).map(Sent::summary).toList();
     }
 
     /** Number of segments recorded. */

@@ -116,13 +116,13 @@ public final class LinkDirection {
         LinkConfig c = config;
         if (partitioned) {
             droppedPartition++;
-            segment.release();
+            network.drop(source, destination, segment, DropTap.Cause.PARTITION);
             return;
         }
         int ipLength = (source.isV4() ? 20 : 40) + segment.readableBytes();
         if (ipLength > c.mtu()) {
             droppedTooBig++;
-            segment.release();
+            network.drop(source, destination, segment, DropTap.Cause.TOO_BIG);
             return;
         }
         long departure = now;
@@ -132,7 +132,7 @@ public final class LinkDirection {
             int waiting = Math.max(0, departuresSize - 1);
             if (departuresSize > 0 && waiting >= c.queueLimit()) {
                 droppedQueueFull++;
-                segment.release();
+                network.drop(source, destination, segment, DropTap.Cause.QUEUE_FULL);
                 return;
             }
             long start = Math.max(now, transmitterFreeAt);
@@ -142,7 +142,7 @@ public final class LinkDirection {
         }
         if (c.loss() > 0 && random.nextDouble() < c.loss()) {
             droppedLoss++;
-            segment.release();
+            network.drop(source, destination, segment, DropTap.Cause.LOSS);
             return;
         }
         ByteBuf packet = segment;
@@ -232,7 +232,7 @@ public final class LinkDirection {
         SimNode node = to.node();
         if (node == null) {
             droppedNoReceiver++;
-            packet.release();
+            network.drop(source, destination, packet, DropTap.Cause.NO_RECEIVER);
             return;
         }
         delivered++;
@@ -241,10 +241,10 @@ public final class LinkDirection {
     }
 
     /** The network calls this for a packet still travelling when it closes. */
-    void discard(ByteBuf packet) {
+    void discard(IpAddress source, IpAddress destination, ByteBuf packet) {
         inFlight--;
         droppedAtClose++;
-        packet.release();
+        network.drop(source, destination, packet, DropTap.Cause.NETWORK_CLOSED);
     }
 
     @Override

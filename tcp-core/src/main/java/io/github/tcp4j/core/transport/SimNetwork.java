@@ -73,6 +73,7 @@ public final class SimNetwork implements AutoCloseable {
     private final Map<Long, LinkDirection> directions = new LinkedHashMap<>();
     private final List<SegmentTap> taps = new ArrayList<>();
     private final List<SegmentTap> deliveryTaps = new ArrayList<>();
+    private final List<DropTap> dropTaps = new ArrayList<>();
     private final PriorityQueue<Event> events = new PriorityQueue<>();
     private long nextEventSequence;
     private long eventsProcessed;
@@ -201,6 +202,25 @@ public final class SimNetwork implements AutoCloseable {
         deliveryTaps.add(Objects.requireNonNull(tap, "tap"));
     }
 
+    /**
+     * Adds an observer of every segment the network drops (unroutable, partitioned, too big,
+     * queue full, lost, no receiver, still travelling at close), with the cause.
+     */
+    public void addDropTap(DropTap tap) {
+        dropTaps.add(Objects.requireNonNull(tap, "tap"));
+    }
+
+    /** Shows {@code packet} to the drop taps, then releases it (the network owned it). */
+    void drop(IpAddress source, IpAddress destination, ByteBuf packet, DropTap.Cause cause) {
+        try {
+            for (DropTap tap : dropTaps) {
+                tap.dropped(source, destination, packet, cause);
+            }
+        } finally {
+            packet.release();
+        }
+    }
+
     /** Lets the delivery taps see {@code packet}, which is about to be handed to a node. */
     void tapDelivery(IpAddress source, IpAddress destination, ByteBuf packet) {
         for (SegmentTap tap : deliveryTaps) {
@@ -242,7 +262,7 @@ public final class SimNetwork implements AutoCloseable {
     void send(SimHost from, IpAddress source, IpAddress destination, ByteBuf segment) {
         if (closed) {
             unroutableDrops++;
-            segment.release();
+            drop(source, destination, segment, DropTap.Cause.NETWORK_CLOSED);
             return;
         }
         for (SegmentTap tap : taps) {
@@ -251,7 +271,7 @@ public final class SimNetwork implements AutoCloseable {
         SimHost to = hostByAddress.get(destination);
         if (to == null) {
             unroutableDrops++;
-            segment.release();
+            drop(source, destination, segment, DropTap.Cause.UNROUTABLE);
             return;
         }
         if (to == from) {
@@ -261,7 +281,7 @@ public final class SimNetwork implements AutoCloseable {
         LinkDirection d = directions.get(key(from, to));
         if (d == null) {
             unroutableDrops++;
-            segment.release();
+            drop(source, destination, segment, DropTap.Cause.UNROUTABLE);
             return;
         }
         d.offer(clock.nanos(), source, destination, segment);
@@ -453,7 +473,7 @@ public final class SimNetwork implements AutoCloseable {
             SimNode node = e.loopbackHost.node();
             if (node == null) {
                 unroutableDrops++;
-                e.packet.release();
+                drop(e.source, e.destination, e.packet, DropTap.Cause.NO_RECEIVER);
             } else {
                 tapDelivery(e.source, e.destination, e.packet);
                 node.receive(e.source, e.destination, e.packet);
@@ -473,9 +493,9 @@ public final class SimNetwork implements AutoCloseable {
         while ((e = events.poll()) != null) {
             if (e.packet != null) {
                 if (e.direction != null) {
-                    e.direction.discard(e.packet);
+                    e.direction.discard(e.source, e.destination, e.packet);
                 } else {
-                    e.packet.release();
+                    drop(e.source, e.destination, e.packet, DropTap.Cause.NETWORK_CLOSED);
                 }
             }
         }
