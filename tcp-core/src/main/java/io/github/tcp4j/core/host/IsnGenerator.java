@@ -52,29 +52,12 @@ public final class IsnGenerator {
         if (local.isV4() != remote.isV4()) {
             throw new IllegalArgumentException("mixed address families: " + local + " / " + remote);
         }
-        int n = put(scratch, 0, local);
-        n = put(scratch, n, remote);
+        int n = local.copyTo(scratch, 0);
+        n += remote.copyTo(scratch, n);
         scratch[n++] = (byte) (localPort >>> 8);
         scratch[n++] = (byte) localPort;
         scratch[n++] = (byte) (remotePort >>> 8);
         scratch[n++] = (byte) remotePort;
         return (int) sipHash.hash(k0, k1, scratch, n);
-    }
-
-    private static int put(byte[] b, int at, IpAddress a) {
-        if (a.isV4()) {
-            writeLong(b, at, ((long) a.v4Bits()) << 32, 4);
-            return at + 4;
-        }
-        writeLong(b, at, a.v6High(), 8);
-        writeLong(b, at + 8, a.v6Low(), 8);
-        return at + 16;
-    }
-
-    /** Writes the top {@code count} bytes of {@code v}, most significant first (network order). */
-    private static void writeLong(byte[] b, int at, long v, int count) {
-        for (int i = 0; i < count; i++) {
-            b[at + i] = (byte) (v >>> (56 - 8 * i));
-        }
     }
 }

@@ -147,16 +147,31 @@ public final class IpAddress {
 
     /** A new array holding the address bytes in network order. */
     public byte[] toBytes() {
+        byte[] out = new byte[byteLength()];
+        copyTo(out, 0);
+        return out;
+    }
+
+    /**
+     * Writes the address bytes in network order into {@code dst} at {@code offset}, without
+     * allocating.
+     *
+     * @return the number of bytes written: 4 or 16
+     */
+    public int copyTo(byte[] dst, int offset) {
         if (!v6) {
             int a = (int) lo;
-            return new byte[] {(byte) (a >>> 24), (byte) (a >>> 16), (byte) (a >>> 8), (byte) a};
+            dst[offset] = (byte) (a >>> 24);
+            dst[offset + 1] = (byte) (a >>> 16);
+            dst[offset + 2] = (byte) (a >>> 8);
+            dst[offset + 3] = (byte) a;
+            return 4;
         }
-        byte[] out = new byte[16];
         for (int i = 0; i < 8; i++) {
-            out[i] = (byte) (hi >>> (56 - 8 * i));
-            out[i + 8] = (byte) (lo >>> (56 - 8 * i));
+            dst[offset + i] = (byte) (hi >>> (56 - 8 * i));
+            dst[offset + 8 + i] = (byte) (lo >>> (56 - 8 * i));
         }
-        return out;
+        return 16;
     }
 
     /**
