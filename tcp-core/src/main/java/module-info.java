@@ -15,4 +15,5 @@ module io.github.tcp4j.core {
     exports io.github.tcp4j.core.pcap;
     exports io.github.tcp4j.core.host;
     exports io.github.tcp4j.core.fsm;
+    exports io.github.tcp4j.core.conn;
 }

@@ -167,6 +167,11 @@ public final class TimeWaitTable {
         return head == NONE ? Long.MAX_VALUE : deadline[head];
     }
 
+    /** The entry that expires first (the FIFO's head), or -1 when the table is empty. */
+    public int oldest() {
+        return head;
+    }
+
     /** Local port of entry {@code e}. */
     public int localPort(int e) {
         return ports[e] >>> 16;

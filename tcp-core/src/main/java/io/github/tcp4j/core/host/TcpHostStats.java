@@ -1,0 +1,89 @@
+package io.github.tcp4j.core.host;
+
+/**
+ * What a host counted: segments in and out, and every segment it dropped, by cause. Read on the
+ * stack's thread (or after the run); the counters only grow.
+ */
+public final class TcpHostStats {
+
+    long segmentsReceived;
+    long segmentsSent;
+    long malformed;
+    long notForUs;
+    long badPort;
+    long droppedByStateMachine;
+    long rstsSent;
+    long challengeAcksSent;
+    long challengeAcksSuppressed;
+    long retransmissions;
+    long synQueueOverflows;
+    long timeWaitReopened;
+
+    /** Segments handed to the host. */
+    public long segmentsReceived() {
+        return segmentsReceived;
+    }
+
+    /** Segments the host sent. */
+    public long segmentsSent() {
+        return segmentsSent;
+    }
+
+    /** Segments that failed to decode (bad checksum, bad header or options) and were dropped. */
+    public long malformed() {
+        return malformed;
+    }
+
+    /** Segments addressed to an IP address the host does not have, dropped. */
+    public long notForUs() {
+        return notForUs;
+    }
+
+    /** Segments with source or destination port 0, dropped. */
+    public long badPort() {
+        return badPort;
+    }
+
+    /** Segments the state machine decided to drop (the table's COUNT_DROP), including full accept queues. */
+    public long droppedByStateMachine() {
+        return droppedByStateMachine;
+    }
+
+    /** RSTs sent, in reply to segments and to reset connections. */
+    public long rstsSent() {
+        return rstsSent;
+    }
+
+    /** Challenge ACKs sent (RFC 5961). */
+    public long challengeAcksSent() {
+        return challengeAcksSent;
+    }
+
+    /** Challenge ACKs not sent because of the per-second limit. */
+    public long challengeAcksSuppressed() {
+        return challengeAcksSuppressed;
+    }
+
+    /** Segments retransmitted after a timeout or a partial ACK. */
+    public long retransmissions() {
+        return retransmissions;
+    }
+
+    /** SYNs dropped because a listener's SYN queue was full. */
+    public long synQueueOverflows() {
+        return synQueueOverflows;
+    }
+
+    /** TIME-WAIT records replaced by a new incarnation (RFC 6191). */
+    public long timeWaitReopened() {
+        return timeWaitReopened;
+    }
+
+    @Override
+    public String toString() {
+        return "received " + segmentsReceived + ", sent " + segmentsSent + ", malformed " + malformed + ", not for us "
+                + notForUs + ", bad port " + badPort + ", dropped by state machine " + droppedByStateMachine + ", RSTs sent "
+                + rstsSent + ", challenge ACKs " + challengeAcksSent + " (+" + challengeAcksSuppressed + " suppressed), retransmissions "
+                + retransmissions + ", SYN queue overflows " + synQueueOverflows + ", TIME-WAIT reopened " + timeWaitReopened;
+    }
+}
