@@ -126,8 +126,9 @@ public final class SegmentClassifier {
             return TcpEvent.RCV_DATA_AFTER_CLOSE;
         }
         boolean finAcked = ourFinNewlyAcked(c, seg);
-        // Eighth check: FIN, when everything before it has arrived.
-        if (fin && SeqNum.le(seg.seq(), c.rcvNxt())) {
+        // Eighth check: FIN, when everything before it has arrived and its data fits the window
+        // (data beyond the window is trimmed, and the FIN with it: the peer sends it again).
+        if (fin && SeqNum.le(seg.seq(), c.rcvNxt()) && finFitsWindow(c, seg)) {
             return finAcked ? TcpEvent.RCV_FIN_ACK_OF_FIN : TcpEvent.RCV_FIN;
         }
         return finAcked ? TcpEvent.RCV_ACK_OF_FIN : TcpEvent.RCV_ACK;
@@ -148,6 +149,11 @@ public final class SegmentClassifier {
             return false;
         }
         return SeqNum.leLt(rcvNxt, seg.seq(), windowEnd) || SeqNum.leLt(rcvNxt, seg.seq() + len - 1, windowEnd);
+    }
+
+    private static boolean finFitsWindow(ConnectionView c, TcpSegment seg) {
+        long end = SeqNum.distance(c.rcvNxt(), seg.seq() + seg.payloadLength());
+        return end <= 0x7FFF_FFFFL && end <= c.rcvWnd();
     }
 
     private static boolean tooOld(ConnectionView c, TcpSegment seg) {

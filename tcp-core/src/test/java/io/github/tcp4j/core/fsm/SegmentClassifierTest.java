@@ -122,6 +122,15 @@ class SegmentClassifierTest {
     }
 
     @Test
+    void aFinWhoseDataOverrunsTheWindowIsNotYetAFin() {
+        TestConnection c = established();
+        c.rcvNxt = 1000;
+        c.rcvWnd = 100;
+        assertEquals(RCV_FIN, classify(c, ACK | FIN, 1000, 600, 100), "the data fills the window exactly: the FIN counts");
+        assertEquals(RCV_ACK, classify(c, ACK | FIN, 1000, 600, 101), "data beyond the window is trimmed, the FIN with it");
+    }
+
+    @Test
     void afterThePeersFin() {
         TestConnection c = established();
         c.state = TcpState.CLOSE_WAIT;
