@@ -142,13 +142,13 @@ public final class ActionExecutor {
             case QUEUE_DATA -> c.queueCallData();
             case PROCESS_ACK -> c.processAck(seg);
             case DELIVER_DATA -> c.deliverData(seg, event == TcpEvent.RCV_FIN || event == TcpEvent.RCV_FIN_ACK_OF_FIN);
-            case DELIVER_EOF -> c.handler.onReadable(c);
+            case DELIVER_EOF -> c.notifyApp(TcpConnection.READABLE);
             case ARM_RETRANSMIT -> c.armRetransmit();
             case ARM_TIME_WAIT -> c.timeWaitDeadline = host.now() + c.config.twoMslNanos();
             case RESTART_TIME_WAIT -> host.restartTimeWait(c);
             case ARM_FIN_WAIT_2 -> c.armFinWait2IfOrphaned();
             case CANCEL_TIMERS -> c.cancelTimers();
-            case SIGNAL_CONNECTED -> c.handler.onConnected(c);
+            case SIGNAL_CONNECTED -> c.notifyApp(TcpConnection.CONNECTED);
             case SIGNAL_REFUSED -> fail(c, TcpError.REFUSED);
             case SIGNAL_RESET -> fail(c, TcpError.RESET);
             case SIGNAL_TIMED_OUT -> fail(c, TcpError.TIMED_OUT);
@@ -179,7 +179,7 @@ public final class ActionExecutor {
     private void fail(TcpConnection c, TcpError error) {
         c.failure = error;
         c.softError = error;
-        c.handler.onError(c, error);
+        c.notifyApp(TcpConnection.FAILED);
     }
 
     /** The half-open copy of the listener disappears; the listener itself never left LISTEN. */
@@ -216,7 +216,7 @@ public final class ActionExecutor {
         host.unregister(c);
         c.releaseSendSide();
         c.released = true;
-        c.handler.onReleased(c);
+        c.notifyApp(TcpConnection.RELEASED);
     }
 
     /** The ACK of their FIN goes out, then a compact record replaces the control block. */
@@ -229,7 +229,7 @@ public final class ActionExecutor {
         } else {
             c.timeWaitRefused = true; // the table is full and refuses: straight to CLOSED (afterEvent)
         }
-        c.handler.onReleased(c);
+        c.notifyApp(TcpConnection.RELEASED);
     }
 
     // ------------------------------------------------------------------ what an event leaves behind
@@ -259,6 +259,41 @@ public final class ActionExecutor {
                 break;
             }
         }
+        deliverNotifications(c);
         c.output();
+    }
+
+    /**
+     * Tells the application what the event did, once the event is complete: a handler may call
+     * the connection again (read, write, close), and that call then runs as an event of its own.
+     * This runs before the final output, so a close() made on end of stream sends its FIN with
+     * the ACK of the peer's FIN, as a stack with a prompt application does.
+     */
+    private void deliverNotifications(TcpConnection c) {
+        for (int round = 0; round < 8 && c.notifications != 0; round++) {
+            int bits = c.notifications;
+            c.notifications = 0;
+            ConnectionHandler h = c.handler;
+            if ((bits & TcpConnection.ACCEPTABLE) != 0 && c.acceptedBy != null) {
+                TcpListener l = c.acceptedBy;
+                c.acceptedBy = null;
+                l.notifyAcceptable();
+            }
+            if ((bits & TcpConnection.CONNECTED) != 0) {
+                h.onConnected(c);
+            }
+            if ((bits & TcpConnection.READABLE) != 0) {
+                h.onReadable(c);
+            }
+            if ((bits & TcpConnection.WRITABLE) != 0) {
+                h.onWritable(c);
+            }
+            if ((bits & TcpConnection.FAILED) != 0 && c.failure != null) {
+                h.onError(c, c.failure);
+            }
+            if ((bits & TcpConnection.RELEASED) != 0) {
+                h.onReleased(c);
+            }
+        }
     }
 }

@@ -1,6 +1,7 @@
 package io.github.tcp4j.core.conn;
 
 import io.github.tcp4j.core.timer.TimeWaitTable;
+import io.github.tcp4j.core.timer.Timer;
 import io.github.tcp4j.core.wire.IpAddress;
 
 /**
@@ -53,6 +54,17 @@ public final class ControlBlocks {
     public static int insertTimeWait(TimeWaitTable table, TcpConnection c, long nowNanos) {
         return table.insert(c.localAddress, c.localPort, c.remoteAddress, c.remotePort, c.sndNxt, c.rcvNxt,
                 c.windowAndShift(), c.tsRecent, c.timestampsOk ? 0 : NO_TIMESTAMPS, nowNanos);
+    }
+
+    /** The connection's timer that fires first, or null when none runs. */
+    public static Timer nextTimer(TcpConnection c) {
+        Timer next = null;
+        for (Timer t : new Timer[] {c.retransmitTimer, c.persistTimer, c.finWait2Timer}) {
+            if (t.isScheduled() && (next == null || t.deadline() < next.deadline())) {
+                next = t;
+            }
+        }
+        return next;
     }
 
     /** The listener whose own control block {@code c} is, or null. */

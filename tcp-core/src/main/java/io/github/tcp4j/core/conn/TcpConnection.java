@@ -120,6 +120,17 @@ public final class TcpConnection implements ConnectionView {
     boolean finFollowUp;
     boolean timeWaitRefused;
 
+    // ---- what to tell the application once the current event is done (see ActionExecutor)
+    static final int CONNECTED = 1;
+    static final int READABLE = 2;
+    static final int WRITABLE = 4;
+    static final int FAILED = 8;
+    static final int RELEASED = 16;
+    static final int ACCEPTABLE = 32;
+    int notifications;
+    /** The listener to tell that this connection waits in its accept queue. */
+    TcpListener acceptedBy;
+
     // ---- the current user call
     ByteBuf callData;
     int callAccepted;
@@ -550,7 +561,7 @@ public final class TcpConnection implements ConnectionView {
             host.wheel().schedule(retransmitTimer, host.now() + rtt.rto()); // RFC 6298 5.3
         }
         if (dataAcked > 0) {
-            handler.onWritable(this);
+            notifyApp(WRITABLE);
         }
     }
 
@@ -572,7 +583,7 @@ public final class TcpConnection implements ConnectionView {
                 int inOrder = receiveBuffer.receive(relative, payload.retainedSlice(payload.readerIndex() + skip, keep));
                 rcvNxt += inOrder;
                 if (inOrder > 0) {
-                    handler.onReadable(this);
+                    notifyApp(READABLE);
                 }
             }
             ackNeeded = true; // every data segment is acknowledged at once (delayed ACKs come with the data-transfer engine)
@@ -592,6 +603,11 @@ public final class TcpConnection implements ConnectionView {
         if (!finReceived && !finEvent && receiveBuffer != null && receiveBuffer.finInOrder()) {
             finFollowUp = true;
         }
+    }
+
+    /** Remembers to tell the application (the executor does, when the event is complete). */
+    void notifyApp(int what) {
+        notifications |= what;
     }
 
     /** The application reads no more; unread and future data are dropped. */

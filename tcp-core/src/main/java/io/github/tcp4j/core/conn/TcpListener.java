@@ -204,6 +204,11 @@ public final class TcpListener {
     void enqueue(TcpConnection child) {
         synQueue.remove(child);
         acceptQueue.addLast(child);
+        child.acceptedBy = this;
+        child.notifyApp(TcpConnection.ACCEPTABLE);
+    }
+
+    void notifyAcceptable() {
         handler.onAcceptable(this);
     }
 

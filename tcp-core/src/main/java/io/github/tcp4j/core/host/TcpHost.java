@@ -16,6 +16,7 @@ import io.github.tcp4j.core.fsm.TransitionListener;
 import io.github.tcp4j.core.fsm.TransitionRecord;
 import io.github.tcp4j.core.timer.Clock;
 import io.github.tcp4j.core.timer.TimeWaitTable;
+import io.github.tcp4j.core.timer.Timer;
 import io.github.tcp4j.core.timer.TimerWheel;
 import io.github.tcp4j.core.transport.SegmentTransport;
 import io.github.tcp4j.core.transport.SimHost;
@@ -212,6 +213,33 @@ public final class TcpHost implements SimNode, ConnectionHost {
     /** The connections the host holds now (TIME-WAIT records not included), in no particular order. */
     public List<TcpConnection> connections() {
         return List.copyOf(connections.values());
+    }
+
+    /**
+     * A netstat view of the host now: every listener, connection and TIME-WAIT record, with its
+     * queues and its next timer. Format it with {@link ConnectionInfo#format}.
+     */
+    public List<ConnectionInfo> netstat() {
+        long now = clock.nanos();
+        List<ConnectionInfo> rows = new ArrayList<>();
+        for (TcpListener l : listeners()) {
+            rows.add(new ConnectionInfo(l.localAddress(), l.localPort(), null, 0, l.state(), 0, l.acceptQueueLength(), null, 0));
+        }
+        for (TcpConnection c : connections.values()) {
+            Timer t = ControlBlocks.nextTimer(c);
+            rows.add(new ConnectionInfo(c.localAddress(), c.localPort(), c.remoteAddress(), c.remotePort(), c.state(),
+                    c.available(), c.sendQueued(), t == null ? null : t.name(), t == null ? 0 : Math.max(0, t.deadline() - now)));
+        }
+        for (TimeWaitTable tw : new TimeWaitTable[] {timeWaitV4, timeWaitV6}) {
+            if (tw == null) {
+                continue;
+            }
+            for (int e = tw.oldest(); e >= 0; e = tw.newer(e)) {
+                rows.add(new ConnectionInfo(tw.localAddress(e), tw.localPort(e), tw.remoteAddress(e), tw.remotePort(e),
+                        TcpState.TIME_WAIT, 0, 0, "time-wait", Math.max(0, tw.deadline(e) - now)));
+            }
+        }
+        return rows;
     }
 
     /** The listeners, in no particular order. */

@@ -172,6 +172,12 @@ public final class TimeWaitTable {
         return head;
     }
 
+    /** The entry that expires after {@code e} (towards the FIFO's tail), or -1 for the newest. */
+    public int newer(int e) {
+        checkEntry(e);
+        return newer[e];
+    }
+
     /** Local port of entry {@code e}. */
     public int localPort(int e) {
         return ports[e] >>> 16;

@@ -47,6 +47,9 @@ public final class LadderDiagram {
     private final List<Line> states = new ArrayList<>();
     private SimNetwork network;
     private long sequence;
+    private boolean relative;
+    /** ISN of each direction seen so far ("address:port>address:port"), for relative sequence numbers. */
+    private final java.util.Map<String, Integer> isns = new java.util.HashMap<>();
 
     private static final int IN_FLIGHT = 0;
     private static final int DELIVERED = 1;
@@ -64,6 +67,16 @@ public final class LadderDiagram {
         this.left = Objects.requireNonNull(left);
         this.rightName = Objects.requireNonNull(rightName);
         this.right = Objects.requireNonNull(right);
+    }
+
+    /**
+     * Prints sequence and acknowledgment numbers relative to each direction's initial sequence
+     * number, as Wireshark does by default and textbooks draw them (SYN seq=0, SYN,ACK seq=0
+     * ack=1). Numbers of a direction whose SYN was not seen stay absolute.
+     */
+    public LadderDiagram relativeSequenceNumbers() {
+        this.relative = true;
+        return this;
     }
 
     /** Starts recording the segments between the two hosts on {@code net} (send and delivery taps). */
@@ -89,7 +102,8 @@ public final class LadderDiagram {
         if (!fromLeft && !(source.equals(right) && destination.equals(left))) {
             return;
         }
-        sent.add(new Sent(network.now(), sequence++, fromLeft, summary(segment), ByteBufUtil.hexDump(segment), new int[1]));
+        sent.add(new Sent(network.now(), sequence++, fromLeft, summary(source, destination, segment), ByteBufUtil.hexDump(segment),
+                new int[1]));
     }
 
     private void onDelivery(IpAddress source, IpAddress destination, ByteBuf segment) {
@@ -119,12 +133,20 @@ public final class LadderDiagram {
     }
 
     /** Flags, SEQ, ACK and length: what a ladder shows (ports and options are left out). */
-    private static String summary(ByteBuf segment) {
+    private String summary(IpAddress source, IpAddress destination, ByteBuf segment) {
         try {
             TcpSegment seg = TcpCodec.decodeUnverified(segment);
-            StringBuilder sb = new StringBuilder(TcpFlags.toString(seg.flags())).append(" seq=").append(SeqNum.toUnsigned(seg.seq()));
+            String forward = source + ":" + seg.sourcePort() + ">" + destination + ":" + seg.destinationPort();
+            String backward = destination + ":" + seg.destinationPort() + ">" + source + ":" + seg.sourcePort();
+            if (seg.has(TcpFlags.SYN)) {
+                isns.put(forward, seg.seq());
+            }
+            Integer ownIsn = relative && !seg.has(TcpFlags.RST) ? isns.get(forward) : null;
+            Integer peerIsn = relative ? isns.get(backward) : null;
+            StringBuilder sb = new StringBuilder(TcpFlags.toString(seg.flags())).append(" seq=")
+                    .append(SeqNum.toUnsigned(ownIsn == null ? seg.seq() : seg.seq() - ownIsn));
             if (seg.has(TcpFlags.ACK)) {
-                sb.append(" ack=").append(SeqNum.toUnsigned(seg.ack()));
+                sb.append(" ack=").append(SeqNum.toUnsigned(peerIsn == null ? seg.ack() : seg.ack() - peerIsn));
             }
             if (seg.payloadLength() > 0) {
                 sb.append(" len=").append(seg.payloadLength());
@@ -147,12 +169,14 @@ public final class LadderDiagram {
         }
         lines.sort(Comparator.comparingLong((Object[] o) -> (Long) o[0]).thenComparingLong(o -> (Long) o[1]));
         StringBuilder out = new StringBuilder();
-        out.append(String.format("%10s  %-" + (COLUMN + ARROW + 2) + "s%s%n", "time (s)", leftName + " " + left,
-                rightName + " " + right));
+        String rightLabel = rightName + " " + right;
+        // The right label ends where the longest state name ("SYN_RECEIVED") ends: 80 columns in all.
+        int rightStart = Math.max(leftName.length() + left.toString().length() + 2, COLUMN + ARROW + 12 - rightLabel.length());
+        out.append(String.format("%8s  %-" + rightStart + "s%s%n", "time (s)", leftName + " " + left, rightLabel));
         for (Object[] o : lines) {
-            out.append(String.format("%10.6f  ", (Long) o[0] / 1e9));
+            out.append(String.format(java.util.Locale.ROOT, "%8.3f  ", (Long) o[0] / 1e9));
             if (o[2] instanceof Line l) {
-                out.append(l.left() ? l.text() : " ".repeat(COLUMN + ARROW + 2) + l.text());
+                out.append(l.left() ? l.text() : " ".repeat(COLUMN + ARROW) + l.text());
             } else {
                 Sent s = (Sent) o[2];
                 out.append(" ".repeat(COLUMN)).append(arrow(s));

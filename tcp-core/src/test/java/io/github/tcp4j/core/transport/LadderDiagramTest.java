@@ -43,13 +43,14 @@ class LadderDiagramTest {
             List<String> lines = text.lines().toList();
             assertEquals(6, lines.size(), text);
             assertTrue(lines.get(0).contains("a 10.0.0.1") && lines.get(0).contains("b 10.0.0.2"), text);
-            assertTrue(lines.get(1).trim().startsWith("0.000000  SYN_SENT"), text);
+            assertTrue(lines.get(1).trim().startsWith("0.000  SYN_SENT"), text);
             assertTrue(lines.get(2).contains(" SYN seq=5 ") && lines.get(2).endsWith("-X"), "the lost SYN:\n" + text);
-            assertTrue(lines.get(3).startsWith("  1.000000") && lines.get(3).endsWith(">"), text);
+            assertTrue(lines.get(3).startsWith("   1.000") && lines.get(3).endsWith(">"), text);
             assertTrue(lines.get(4).contains("<") && lines.get(4).contains("SYN seq=5"), "the echo comes back:\n" + text);
             assertTrue(lines.get(5).endsWith("SYN_RECEIVED") && lines.get(5).indexOf("SYN_RECEIVED") > 50, "right column:\n" + text);
             assertEquals(List.of("SYN seq=5"), ladder.lost());
             assertEquals(3, ladder.segments());
+            text.lines().forEach(l -> assertTrue(l.length() <= 80, "fits 80 columns: " + l));
         }
     }
 }
