@@ -139,7 +139,13 @@ public final class ActionExecutor {
             case SEND_FIN -> c.finQueued = true;
             case SEND_RST_REPLY -> c.sendRstReply(seg);
             case SEND_RST -> c.sendRst();
-            case QUEUE_DATA -> c.queueCallData();
+            case QUEUE_DATA -> {
+                if (c.outputShutdown) {
+                    c.callError = TcpError.CLOSING; // a shutdown queued in SYN-SENT: no more data (3.10.2)
+                } else {
+                    c.queueCallData();
+                }
+            }
             case PROCESS_ACK -> c.processAck(seg);
             case DELIVER_DATA -> c.deliverData(seg, event == TcpEvent.RCV_FIN || event == TcpEvent.RCV_FIN_ACK_OF_FIN);
             case DELIVER_EOF -> c.notifyApp(TcpConnection.READABLE);

@@ -65,6 +65,13 @@ public interface ConnectionHost {
     /** The record was removed to let a new incarnation in (RFC 6191): handle the SYN again as a new connection. */
     void reopenFromTimeWait(TcpConnection connection, TcpSegment syn);
 
+    /**
+     * Registers a connection under its 4-tuple (a listener turning into an active open).
+     *
+     * @throws TcpException {@link TcpError#ADDRESS_IN_USE} if the 4-tuple is taken
+     */
+    void register(TcpConnection connection);
+
     /** The protocol is done with the connection: remove it from the demultiplexing table (and a listener from the listeners). */
     void unregister(TcpConnection connection);
 

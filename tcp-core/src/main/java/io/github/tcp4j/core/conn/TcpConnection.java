@@ -655,12 +655,14 @@ public final class TcpConnection implements ConnectionView {
                 finSent |= fin;
                 sent = true;
             }
-            if (finQueued && !finSent && sndNxt == bufferSeq + buffered) {
-                transmit(sndNxt, TcpFlags.FIN | TcpFlags.ACK, 0, 0, false);
-                sndNxt += 1;
-                finSent = true;
-                sent = true;
-            }
+        }
+        if (finQueued && !finSent && irsKnown && !scratch && !released && sndNxt == bufferSeq + bufferedBytes()
+                && (canSendData() || !synAcked && state == TcpState.FIN_WAIT_1)) {
+            // RFC 9293 3.10.4: in SYN-RECEIVED with nothing queued, close sends the FIN at once
+            transmit(sndNxt, TcpFlags.FIN | TcpFlags.ACK, 0, 0, false);
+            sndNxt += 1;
+            finSent = true;
+            sent = true;
         }
         if (!sent && ackNeeded && irsKnown) {
             transmit(sndNxt, TcpFlags.ACK, 0, 0, false);
@@ -669,6 +671,10 @@ public final class TcpConnection implements ConnectionView {
         if (sndUna != sndNxt && !retransmitTimer.isScheduled() && !scratch && !released) {
             host.wheel().schedule(retransmitTimer, host.now() + rtt.rto());
         }
+    }
+
+    private int bufferedBytes() {
+        return sendBuffer == null ? 0 : sendBuffer.size();
     }
 
     /** Data flows once our SYN is acknowledged, in the states that send (the FIN's states send what was queued before it). */

@@ -35,6 +35,8 @@ public final class TcpListener {
     private final LinkedHashSet<TcpConnection> synQueue = new LinkedHashSet<>();
     private final ArrayDeque<TcpConnection> acceptQueue = new ArrayDeque<>();
     private ListenerHandler handler = ListenerHandler.NONE;
+    /** The control block left to become an active open: this listener is gone. */
+    private boolean activated;
     private long synQueueOverflows;
     private long acceptQueueOverflows;
 
@@ -59,7 +61,7 @@ public final class TcpListener {
 
     /** The next established connection, or null when none waits. */
     public TcpConnection accept() {
-        if (tcb.applicationClosed) {
+        if (tcb.applicationClosed || activated) {
             throw new TcpException(TcpError.SOCKET_CLOSED, tcb.tupleString());
         }
         return acceptQueue.pollFirst();
@@ -67,7 +69,7 @@ public final class TcpListener {
 
     /** Stops listening: the listener goes to CLOSED, and connections in its queues are reset. Idempotent. */
     public void close() {
-        if (tcb.applicationClosed) {
+        if (tcb.applicationClosed || activated) {
             return;
         }
         tcb.applicationClosed = true;
@@ -94,17 +96,27 @@ public final class TcpListener {
 
     private TcpConnection activate(IpAddress remote, int remotePort, ConnectionHandler handler, TcpEvent event, ByteBuf data) {
         Objects.requireNonNull(remote, "remote");
-        if (tcb.applicationClosed || tcb.state != TcpState.LISTEN) {
+        if (tcb.applicationClosed || activated || tcb.state != TcpState.LISTEN) {
             throw new TcpException(TcpError.SOCKET_CLOSED, tcb.tupleString());
         }
         if (tcb.localAddress == null) {
             throw new TcpException(TcpError.ADDRESS_NOT_AVAILABLE, "a listener on every address needs a local address to connect from");
         }
-        tcb.host.unregister(tcb); // it leaves the listeners before it gets a remote socket
-        resetQueued();
         tcb.remoteAddress = remote;
         tcb.remotePort = remotePort;
+        try {
+            tcb.host.register(tcb); // under its new 4-tuple; refuses one that is taken
+        } catch (TcpException e) {
+            tcb.remoteAddress = null;
+            tcb.remotePort = 0;
+            throw e;
+        }
+        tcb.remoteAddress = null;
+        tcb.host.unregister(tcb); // it leaves the listeners
+        tcb.remoteAddress = remote;
+        resetQueued();
         tcb.listener = null;
+        activated = true;
         tcb.handler(handler);
         tcb.callData = data;
         try {
@@ -120,9 +132,9 @@ public final class TcpListener {
         this.handler = handler == null ? ListenerHandler.NONE : handler;
     }
 
-    /** LISTEN while listening, CLOSED after close. */
+    /** LISTEN while listening; CLOSED after close, or once its control block turned into an active open. */
     public TcpState state() {
-        return tcb.state;
+        return activated ? TcpState.CLOSED : tcb.state;
     }
 
     /** The local address, or null for every address of the host. */

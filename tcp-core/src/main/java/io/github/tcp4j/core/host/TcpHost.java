@@ -523,6 +523,16 @@ public final class TcpHost implements SimNode, ConnectionHost {
     }
 
     @Override
+    public void register(TcpConnection c) {
+        // The listener's own port does not count: it is the listener that turns active.
+        ConnectionKey k = probe.set(c.localAddress(), c.localPort(), c.remoteAddress(), c.remotePort());
+        if (connections.containsKey(k) || holdsTimeWait(c)) {
+            throw new TcpException(TcpError.ADDRESS_IN_USE, k.toString());
+        }
+        connections.put(new ConnectionKey(c.localAddress(), c.localPort(), c.remoteAddress(), c.remotePort()), c);
+    }
+
+    @Override
     public void unregister(TcpConnection c) {
         TcpListener l = ControlBlocks.listenerOf(c);
         if (l != null) {

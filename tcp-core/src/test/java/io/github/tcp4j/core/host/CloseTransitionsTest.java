@@ -42,7 +42,6 @@ import io.netty.buffer.Unpooled;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -305,8 +304,6 @@ class CloseTransitionsTest {
     }
 
     @Test
-    @Disabled("ENGINE BUG: a FIN queued by close() in SYN-RECEIVED waits until our SYN is acknowledged"
-            + " (TcpConnection.output/canSendData need synAcked), RFC 9293 3.10.4 says send it at once")
     void closeInSynReceivedSendsTheFinAtOnce() {
         try (StackAndPeer t = new StackAndPeer()) {
             TcpConnection c = t.stack.connect(null, 40000, StackAndPeer.PEER, 80, ConnectionHandler.NONE);
@@ -545,8 +542,6 @@ class CloseTransitionsTest {
     }
 
     @Test
-    @Disabled("ENGINE BUG: send() after shutdownOutput() in SYN-SENT is queued and sent before the FIN: TransitionTable"
-            + " SYN_SENT x SEND = QUEUE_DATA ignores the pending shutdown, and TcpConnection.send never checks outputShutdown")
     void sendAfterShutdownOutputInSynSentFailsWithClosing() {
         try (TwoHosts h = new TwoHosts()) {
             WireRecorder w = WireRecorder.on(h);

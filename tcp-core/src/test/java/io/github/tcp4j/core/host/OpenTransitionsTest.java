@@ -29,7 +29,6 @@ import io.github.tcp4j.core.transport.PeerScript;
 import io.netty.buffer.ByteBuf;
 import java.time.Duration;
 import java.util.List;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -200,8 +199,6 @@ class OpenTransitionsTest {
     // =================================================================== a listener turned active
 
     @Test
-    @Disabled("ENGINE BUG: TcpListener.activate unregisters the listener's TCB but never registers it in TcpHost.connections"
-            + " under its new 4-tuple, so the SYN,ACK meets no connection and is answered with RST")
     void listenThenSendTurnsTheListenerActiveAndTheDataFollowsTheHandshake() {
         try (TwoHosts h = new TwoHosts()) {
             WireRecorder w = WireRecorder.on(h);
@@ -258,8 +255,6 @@ class OpenTransitionsTest {
     }
 
     @Test
-    @Disabled("ENGINE BUG: TcpListener.activate unregisters the listener's TCB but never registers it in TcpHost.connections"
-            + " under its new 4-tuple, so the SYN,ACK meets no connection and is answered with RST")
     void listenThenConnectTurnsTheListenerActive() {
         try (TwoHosts h = new TwoHosts()) {
             WireRecorder w = WireRecorder.on(h);
