@@ -104,9 +104,7 @@ public final class ActionExecutor {
         if (to.isSynchronized()) {
             c.everSynchronized = true;
         }
-        if (to != from) {
-            host.publish(c, from, event, to, seg);
-        }
+        host.publish(c, from, event, to, seg);
         List<Action> actions = t.actions();
         for (int i = 0; i < actions.size(); i++) {
             run(c, actions.get(i), event, seg);

@@ -44,7 +44,7 @@ public interface ConnectionHost {
     /** The connection's timestamp offset (RFC 7323 section 7.1: per 4-tuple, so it grows across incarnations). */
     int tsOffset(TcpConnection connection);
 
-    /** Reports a transition to the listeners (and the debug log). */
+    /** Reports an event the table handled (a transition when {@code to != from}) to the listeners and the debug log. */
     void publish(TcpConnection connection, TcpState from, TcpEvent event, TcpState to, TcpSegment cause);
 
     /** True if a challenge ACK may be sent now (RFC 5961 section 7 rate limit); counts what it allows and refuses. */

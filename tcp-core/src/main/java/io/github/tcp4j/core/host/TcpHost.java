@@ -72,6 +72,7 @@ public final class TcpHost implements SimNode, ConnectionHost {
     private final PortAllocator ports;
     private final TcpHostStats stats = new TcpHostStats();
     private final List<TransitionListener> transitionListeners = new ArrayList<>();
+    private final List<TransitionListener> eventListeners = new ArrayList<>();
 
     private final Map<ConnectionKey, TcpConnection> connections = new HashMap<>();
     private final Map<Integer, List<TcpListener>> listeners = new HashMap<>();
@@ -208,6 +209,15 @@ public final class TcpHost implements SimNode, ConnectionHost {
     /** Subscribes to every transition of this host's connections (state changes), on the stack's thread. */
     public void addTransitionListener(TransitionListener listener) {
         transitionListeners.add(Objects.requireNonNull(listener, "listener"));
+    }
+
+    /**
+     * Subscribes to every event the state machine handles on this host, those that keep the state
+     * included (a data segment in ESTABLISHED, a challenge ACK, a dropped segment): a full trace,
+     * for debugging and for tests that check which cells of the table were exercised.
+     */
+    public void addEventListener(TransitionListener listener) {
+        eventListeners.add(Objects.requireNonNull(listener, "listener"));
     }
 
     /** The connections the host holds now (TIME-WAIT records not included), in no particular order. */
@@ -454,17 +464,24 @@ public final class TcpHost implements SimNode, ConnectionHost {
 
     @Override
     public void publish(TcpConnection c, TcpState from, TcpEvent event, TcpState to, TcpSegment cause) {
-        if (transitionListeners.isEmpty() && !LOG.isDebugEnabled()) {
+        boolean transition = from != to;
+        boolean toTransitionListeners = transition && !transitionListeners.isEmpty();
+        if (!toTransitionListeners && eventListeners.isEmpty() && !(transition && LOG.isDebugEnabled())) {
             return;
         }
         String connection = tuple(c);
         String why = cause == null ? event.label() : cause.toString();
-        LOG.debug("{}: {} {} -> {} on {} ({})", name, connection, from, to, event.label(), why);
-        if (!transitionListeners.isEmpty()) {
-            TransitionRecord r = new TransitionRecord(clock.nanos(), connection, from, event, to, why);
+        if (transition) {
+            LOG.debug("{}: {} {} -> {} on {} ({})", name, connection, from, to, event.label(), why);
+        }
+        TransitionRecord r = new TransitionRecord(clock.nanos(), connection, from, event, to, why);
+        if (toTransitionListeners) {
             for (int i = 0; i < transitionListeners.size(); i++) {
                 transitionListeners.get(i).onTransition(r);
             }
+        }
+        for (int i = 0; i < eventListeners.size(); i++) {
+            eventListeners.get(i).onTransition(r);
         }
     }
 

@@ -47,7 +47,7 @@ final class StackAndPeer implements AutoCloseable {
         simStack = net.addHost("stack", STACK);
         simPeer = net.addHost("peer", PEER);
         net.link(simStack, simPeer, LinkConfig.builder().latency(Duration.ofMillis(10)).build());
-        stack = TcpHost.attach(net, simStack, config, 5);
+        stack = CellTally.watch(TcpHost.attach(net, simStack, config, 5));
         stack.addTransitionListener(transitions::add);
         wire = WireRecorder.on(net, Map.of(STACK, "stack", PEER, "peer"));
     }

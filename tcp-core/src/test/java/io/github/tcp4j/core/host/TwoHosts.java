@@ -45,8 +45,8 @@ final class TwoHosts implements AutoCloseable {
         simA = net.addHost("a", A);
         simB = net.addHost("b", B);
         link = net.link(simA, simB, linkConfig);
-        a = TcpHost.attach(net, simA, config, 1);
-        b = TcpHost.attach(net, simB, config, 2);
+        a = CellTally.watch(TcpHost.attach(net, simA, config, 1));
+        b = CellTally.watch(TcpHost.attach(net, simB, config, 2));
         a.addTransitionListener(transitions::add);
         b.addTransitionListener(transitions::add);
         net.addTap(this::tap);
