@@ -556,4 +556,62 @@ class ResetAndAbortTest {
             listener.close();
         }
     }
+
+    /** RFC 9293 3.10.7.4 / RFC 2525 2.17 in FIN-WAIT-1: data that arrives after close() but before the FIN's ACK is answered with RST too. */
+    @Test
+    void dataAfterFullCloseInFinWait1IsAnsweredWithRst() {
+        try (TwoHosts h = new TwoHosts()) {
+            WireLog w = WireLog.attach(h.net);
+            TcpListener listener = h.b.listen(null, 80, 16, false);
+            TcpConnection[] cs = establish(h, listener, 40000, ConnectionHandler.NONE);
+            TcpConnection client = cs[0];
+            TcpConnection server = cs[1];
+            int mark = w.mark();
+            client.close();
+            TwoHosts.write(server, "crossing"); // crosses the FIN: arrives while the client is in FIN-WAIT-1
+            h.run(ms(15));
+            assertEquals(CLOSED, client.state());
+            List<Seg> fromA = w.since(mark).stream().filter(x -> x.from(A)).toList();
+            assertEquals(2, fromA.size(), w.toString());
+            assertTrue(fromA.get(0).is(FIN | ACK));
+            assertTrue(fromA.get(1).is(RST));
+            assertEquals(fromA.get(0).seq() + 1, fromA.get(1).seq(), "SEQ = SND.NXT, after the FIN");
+            assertEquals(List.of(SYN_SENT, ESTABLISHED, FIN_WAIT_1, CLOSED), h.statesOf(A, 40000));
+            assertEquals(TcpEvent.RCV_DATA_AFTER_CLOSE, lastTransitionOf(h, A, 40000).event());
+            h.run(ms(100));
+            assertEquals(CLOSED, server.state());
+            assertEquals(TcpError.RESET, server.failure());
+            server.close();
+            listener.close();
+        }
+    }
+
+    /** Closing a listener resets the connections waiting in its accept queue (TcpListener; RFC 9293 3.10.5 for each). */
+    @Test
+    void closingTheListenerResetsConnectionsNotYetAccepted() {
+        try (TwoHosts h = new TwoHosts()) {
+            WireLog w = WireLog.attach(h.net);
+            TcpListener listener = h.b.listen(null, 80, 16, false);
+            ErrorLog ce = new ErrorLog();
+            TcpConnection client = h.a.connect(null, 40000, B, 80, ce);
+            h.run(ms(100));
+            assertEquals(ESTABLISHED, client.state());
+            assertEquals(1, listener.acceptQueueLength());
+            Seg synAck = w.first(B, SYN | ACK);
+            int mark = w.mark();
+
+            listener.close();
+
+            List<Seg> sent = w.since(mark);
+            assertEquals(1, sent.size(), w.toString());
+            assertTrue(sent.get(0).is(RST));
+            assertEquals(synAck.seq() + 1, sent.get(0).seq());
+            h.run(ms(100));
+            assertEquals(CLOSED, client.state());
+            assertEquals(List.of(TcpError.RESET), ce.errors);
+            assertEquals(List.of(SYN_RECEIVED, ESTABLISHED, CLOSED), h.statesOf(B, 80));
+            assertTrue(h.b.connections().isEmpty());
+            client.close();
+        }
+    }
 }

@@ -218,6 +218,60 @@ class TimeWaitTest {
         }
     }
 
+    /**
+     * RFC 7323 5.4 / 5.5: TSvals of one connection come from one monotonic clock, else the peer's
+     * PAWS check (RFC 7323 5.3) drops the segment. The ACK that TIME-WAIT sends for a retransmitted
+     * FIN must therefore carry a TSval continuing the connection's own, about 30,000 (1 ms ticks)
+     * above the last one 30 s earlier.
+     */
+    @Test
+    @org.junit.jupiter.api.Disabled("ENGINE BUG: ACKs sent from a TIME-WAIT record use TSval = now_ms + 0 instead of the "
+            + "connection's tsOffset: ControlBlocks.loadTimeWait / TcpConnection.loadTimeWaitRecord never set the view's "
+            + "tsOffset (nor does the record store it), so the peer's PAWS check may drop the re-ACK")
+    void timeWaitAckKeepsTheConnectionsTimestampClock() {
+        try (TwoHosts h = new TwoHosts()) {
+            PeerScript server = PeerScript.attach(h.net, h.simB, 80, A, 40000);
+            TcpConnection[] client = new TcpConnection[1];
+            int[] iss = new int[1];
+            int[] lastTsVal = new int[1];
+            server.then(() -> client[0] = h.a.connect(null, 40000, B, 80, ConnectionHandler.NONE))
+                    .expect("SYN with timestamps", seg -> {
+                        iss[0] = seg.seq();
+                        return seg.flags() == SYN && seg.hasTimestamps();
+                    })
+                    .send(last -> new TcpSegment().flags(SYN | ACK).seq(5000).ack(last.seq() + 1).window(65535)
+                            .timestamps(7000, last.tsVal()))
+                    .expect("ACK of our SYN", seg -> seg.flags() == ACK && seg.ack() == 5001 && seg.hasTimestamps())
+                    .then(() -> client[0].close())
+                    .expect("the client's FIN", seg -> seg.flags() == (FIN | ACK) && seg.hasTimestamps())
+                    .send(last -> new TcpSegment().flags(ACK).seq(5001).ack(iss[0] + 2).window(65535)
+                            .timestamps(7010, last.tsVal()))
+                    .send(last -> new TcpSegment().flags(FIN | ACK).seq(5001).ack(iss[0] + 2).window(65535)
+                            .timestamps(7011, last.tsVal()))
+                    .expect("the ACK of our FIN", seg -> {
+                        lastTsVal[0] = seg.tsVal();
+                        return seg.flags() == ACK && seg.ack() == 5002 && seg.hasTimestamps() && seg.tsEcr() == 7011;
+                    })
+                    .run();
+            assertEquals(TIME_WAIT, client[0].state());
+
+            int[] reAckTsVal = new int[1];
+            server.advance(s(30))
+                    .send(last -> new TcpSegment().flags(FIN | ACK).seq(5001).ack(iss[0] + 2).window(65535)
+                            .timestamps(37011, lastTsVal[0]))
+                    .expect("the FIN acknowledged again, with timestamps", seg -> {
+                        reAckTsVal[0] = seg.tsVal();
+                        return seg.flags() == ACK && seg.ack() == 5002 && seg.hasTimestamps();
+                    })
+                    .run();
+            int advance = reAckTsVal[0] - lastTsVal[0];
+            assertTrue(advance >= 29_000 && advance <= 31_000,
+                    "TSval went from " + Integer.toUnsignedString(lastTsVal[0]) + " to " + Integer.toUnsignedString(reAckTsVal[0]));
+            server.release();
+            client[0].close();
+        }
+    }
+
     // ------------------------------------------------------------------ a new SYN (RFC 6191, RFC 1122 4.2.2.13)
 
     /**

@@ -31,6 +31,7 @@ import io.github.tcp4j.core.conn.TcpError;
 import io.github.tcp4j.core.conn.TcpException;
 import io.github.tcp4j.core.conn.TcpListener;
 import io.github.tcp4j.core.fsm.TcpEvent;
+import io.github.tcp4j.core.fsm.TcpState;
 import io.github.tcp4j.core.fsm.TransitionRecord;
 import io.github.tcp4j.core.host.WireLog.Seg;
 import io.github.tcp4j.core.transport.PeerScript;
@@ -211,6 +212,43 @@ class TimeoutTest {
         }
     }
 
+    /** The same limit in LAST-ACK: the passive closer's FIN, never acknowledged, times out after dataRetries. */
+    @Test
+    void lastAckFinIsRetransmittedUntilDataRetriesThenTimesOut() {
+        TcpConfig config = TcpConfig.builder().dataRetries(2).build();
+        try (TwoHosts h = new TwoHosts(config)) {
+            WireLog w = WireLog.attach(h.net);
+            TcpListener listener = h.b.listen(null, 80, 16, false);
+            TcpConnection[] cs = establish(h, listener, 40000, ConnectionHandler.NONE);
+            TcpConnection client = cs[0];
+            TcpConnection server = cs[1];
+            ErrorLog se = new ErrorLog();
+            server.handler(se);
+            client.close();
+            h.run(ms(100));
+            assertEquals(CLOSE_WAIT, server.state());
+            h.link.bToA().partition();
+            long rto = server.rto();
+            int mark = w.mark();
+            long t0 = h.net.now();
+
+            server.close();
+            h.net.advanceTo(t0 + 7 * rto - MILLI);
+            assertEquals(TcpState.LAST_ACK, server.state());
+            List<Seg> fins = w.since(mark);
+            assertEquals(3, fins.size(), w.toString());
+            assertTrue(fins.stream().allMatch(f -> f.from(B) && f.is(FIN | ACK) && f.seq() == fins.get(0).seq()));
+            h.net.advanceTo(t0 + 7 * rto);
+            assertEquals(CLOSED, server.state());
+            assertEquals(List.of(TcpError.TIMED_OUT), se.errors);
+            assertEquals(TcpEvent.RETRANSMIT_GIVE_UP, lastTransitionOf(h, B, 80).event());
+            assertEquals(List.of(SYN_RECEIVED, ESTABLISHED, CLOSE_WAIT, TcpState.LAST_ACK, CLOSED), h.statesOf(B, 80));
+            assertEquals(FIN_WAIT_2, client.state(), "the client never saw the FIN");
+            client.abort();
+            listener.close();
+        }
+    }
+
     /** RFC 6298 5.4: a lost data segment is retransmitted when the RTO expires, and then acknowledged. */
     @Test
     void lostDataIsRetransmittedAfterTheRto() {
@@ -375,6 +413,22 @@ class TimeoutTest {
             assertEquals(TcpEvent.FIN_WAIT_2_TIMEOUT, lastTransitionOf(h, A, 40000).event());
             server.abort();
             listener.close();
+        }
+    }
+
+    /** TcpHostStats.retransmissions counts "segments retransmitted after a timeout": SYNs and SYN,ACKs included. */
+    @Test
+    @org.junit.jupiter.api.Disabled("ENGINE BUG: SYN and SYN,ACK retransmissions are not counted in stats().retransmissions(): "
+            + "TcpConnection.retransmitFirst returns before host.countRetransmission() when !synAcked")
+    void synRetransmissionsAreCounted() {
+        TcpConfig config = TcpConfig.builder().synRetries(2).build();
+        try (TwoHosts h = new TwoHosts(config)) {
+            h.link.aToB().partition();
+            TcpConnection client = h.a.connect(null, 40000, B, 80, ConnectionHandler.NONE);
+            h.run(s(10));
+            assertEquals(CLOSED, client.state());
+            assertEquals(2, h.a.stats().retransmissions());
+            client.close();
         }
     }
 }
