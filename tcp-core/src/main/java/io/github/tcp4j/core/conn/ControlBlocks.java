@@ -43,6 +43,7 @@ public final class ControlBlocks {
         view.localPort = table.localPort(e);
         view.loadTimeWaitRecord(table.remoteAddress(e), table.remotePort(e), table.sndNxt(e), table.rcvNxt(e),
                 table.rcvWnd(e), table.tsRecent(e), table.tsRecentAgeMillis(e) != NO_TIMESTAMPS);
+        view.tsOffset = view.host.tsOffset(view); // per 4-tuple, so the record's timestamps continue the connection's
     }
 
     /**
@@ -65,6 +66,11 @@ public final class ControlBlocks {
             }
         }
         return next;
+    }
+
+    /** True when record {@code e} is connection {@code c}'s (not a later incarnation's on the same 4-tuple). */
+    public static boolean isRecordOf(TimeWaitTable table, int e, TcpConnection c) {
+        return table.sndNxt(e) == c.sndNxt && table.rcvNxt(e) == c.rcvNxt;
     }
 
     /** The listener whose own control block {@code c} is, or null. */

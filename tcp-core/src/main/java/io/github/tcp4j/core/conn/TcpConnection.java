@@ -298,8 +298,9 @@ public final class TcpConnection implements ConnectionView {
      */
     @Override
     public TcpState state() {
-        if (state == TcpState.TIME_WAIT && !scratch && !host.holdsTimeWait(this)) {
-            state = TcpState.CLOSED;
+        if (state == TcpState.TIME_WAIT && timeWaitRecorded && !scratch && !host.holdsTimeWait(this)) {
+            state = TcpState.CLOSED; // the record expired or went: for good (a later incarnation's record is not ours)
+            timeWaitRecorded = false;
         }
         return state;
     }
@@ -693,6 +694,7 @@ public final class TcpConnection implements ConnectionView {
         rttTiming = false; // Karn: no sample from a retransmitted segment
         if (!synAcked) {
             transmit(iss, TcpFlags.SYN | (irsKnown ? TcpFlags.ACK : 0), 0, 0, true);
+            host.countRetransmission();
             return;
         }
         int buffered = sendBuffer == null ? 0 : sendBuffer.size();

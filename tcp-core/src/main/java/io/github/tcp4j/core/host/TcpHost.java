@@ -87,6 +87,8 @@ public final class TcpHost implements SimNode, ConnectionHost {
     private IpAddress currentSource;
     private IpAddress currentDestination;
     private boolean redispatch;
+    private boolean evicting;
+    private String causeOverride;
 
     private long challengeWindowStart = Long.MIN_VALUE;
     private int challengeAcksInWindow;
@@ -470,7 +472,7 @@ public final class TcpHost implements SimNode, ConnectionHost {
             return;
         }
         String connection = tuple(c);
-        String why = cause == null ? event.label() : cause.toString();
+        String why = causeOverride != null ? causeOverride : cause == null ? event.label() : cause.toString();
         if (transition) {
             LOG.debug("{}: {} {} -> {} on {} ({})", name, connection, from, to, event.label(), why);
         }
@@ -505,13 +507,26 @@ public final class TcpHost implements SimNode, ConnectionHost {
     public boolean enterTimeWait(TcpConnection c) {
         connections.remove(probe.set(c.localAddress(), c.localPort(), c.remoteAddress(), c.remotePort()));
         TimeWaitTable tw = timeWaitTableFor(c.localAddress());
+        if (tw.size() == tw.capacity() && config.timeWaitEvictOldest()
+                && tw.find(c.localAddress(), c.localPort(), c.remoteAddress(), c.remotePort()) < 0) {
+            // The oldest record makes room; the state machine ends it, so the eviction is seen.
+            ControlBlocks.loadTimeWait(timeWaitView, tw, tw.oldest());
+            evicting = true;
+            causeOverride = "evicted: the TIME-WAIT table is full";
+            try {
+                executor.timerExpired(timeWaitView, TcpEvent.TIME_WAIT_EXPIRED);
+            } finally {
+                evicting = false;
+                causeOverride = null;
+            }
+        }
         return ControlBlocks.insertTimeWait(tw, c, clock.nanos()) >= 0;
     }
 
     @Override
     public void restartTimeWait(TcpConnection c) {
         TimeWaitTable tw = c.localAddress().isV4() ? timeWaitV4 : timeWaitV6;
-        int e = tw == null ? -1 : tw.find(c.localAddress(), c.localPort(), c.remoteAddress(), c.remotePort());
+        int e = recordOf(tw, c);
         if (e >= 0) {
             tw.restart(e, clock.nanos());
         }
@@ -520,16 +535,25 @@ public final class TcpHost implements SimNode, ConnectionHost {
     @Override
     public void removeTimeWait(TcpConnection c) {
         TimeWaitTable tw = c.localAddress().isV4() ? timeWaitV4 : timeWaitV6;
-        int e = tw == null ? -1 : tw.find(c.localAddress(), c.localPort(), c.remoteAddress(), c.remotePort());
+        int e = recordOf(tw, c);
         if (e >= 0) {
-            tw.remove(e);
+            if (evicting) {
+                tw.evict(e);
+            } else {
+                tw.remove(e);
+            }
         }
     }
 
     @Override
     public boolean holdsTimeWait(TcpConnection c) {
-        TimeWaitTable tw = c.localAddress().isV4() ? timeWaitV4 : timeWaitV6;
-        return tw != null && tw.find(c.localAddress(), c.localPort(), c.remoteAddress(), c.remotePort()) >= 0;
+        return recordOf(c.localAddress().isV4() ? timeWaitV4 : timeWaitV6, c) >= 0;
+    }
+
+    /** The record of this very connection: same 4-tuple and same sequence numbers (a later incarnation has others). */
+    private static int recordOf(TimeWaitTable tw, TcpConnection c) {
+        int e = tw == null ? -1 : tw.find(c.localAddress(), c.localPort(), c.remoteAddress(), c.remotePort());
+        return e >= 0 && ControlBlocks.isRecordOf(tw, e, c) ? e : -1;
     }
 
     @Override

@@ -337,6 +337,19 @@ public final class TimeWaitTable {
         tsRecentAgeMillis[e] = 0;
     }
 
+    /**
+     * Removes entry {@code e} to make room in a full table, counted in {@link #evicted()} and
+     * logged: what {@link #insert} does itself under {@link Overflow#EVICT_OLDEST}, for a caller
+     * that first reports the eviction (the host runs it through the state machine).
+     */
+    public void evict(int e) {
+        remove(e);
+        evicted++;
+        if (evicted == 1 || Long.bitCount(evicted) == 1) {
+            LOG.warn("TIME_WAIT table full ({} entries): {} oldest entr(ies) evicted early", capacity, evicted);
+        }
+    }
+
     /** Removes entry {@code e} early (a new SYN reincarnated the connection, or a RST closed it). */
     public void remove(int e) {
         checkEntry(e);

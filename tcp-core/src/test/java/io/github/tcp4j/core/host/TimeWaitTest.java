@@ -155,9 +155,6 @@ class TimeWaitTest {
      * 4-tuple is in TIME-WAIT in its turn (the old object must not report the new incarnation's state).
      */
     @Test
-    @org.junit.jupiter.api.Disabled("ENGINE BUG: TcpConnection.state() decides TIME_WAIT vs CLOSED by looking up the 4-tuple "
-            + "in the TIME-WAIT table (host.holdsTimeWait), so an expired connection not asked in time reads TIME_WAIT "
-            + "again once a new incarnation of the 4-tuple holds a record, and abort() on it would delete that record")
     void anEndedConnectionDoesNotReportTheNextIncarnationsTimeWait() {
         TcpConfig config = TcpConfig.builder().msl(s(5)).build();
         try (TwoHosts h = new TwoHosts(config)) {
@@ -256,9 +253,6 @@ class TimeWaitTest {
      * above the last one 30 s earlier.
      */
     @Test
-    @org.junit.jupiter.api.Disabled("ENGINE BUG: ACKs sent from a TIME-WAIT record use TSval = now_ms + 0 instead of the "
-            + "connection's tsOffset: ControlBlocks.loadTimeWait / TcpConnection.loadTimeWaitRecord never set the view's "
-            + "tsOffset (nor does the record store it), so the peer's PAWS check may drop the re-ACK")
     void timeWaitAckKeepsTheConnectionsTimestampClock() {
         try (TwoHosts h = new TwoHosts()) {
             PeerScript server = PeerScript.attach(h.net, h.simB, 80, A, 40000);
@@ -590,8 +584,6 @@ class TimeWaitTest {
      * state() reads CLOSED, so a netstat view built on the stream must see the change too.
      */
     @Test
-    @org.junit.jupiter.api.Disabled("ENGINE BUG: an evicted TIME-WAIT record publishes no TIME_WAIT -> CLOSED transition "
-            + "(TimeWaitTable.insert evicts silently inside TcpHost.enterTimeWait)")
     void evictionIsVisibleInTheTransitionStream() {
         TcpConfig config = TcpConfig.builder().timeWaitCapacity(1).build();
         try (TwoHosts h = new TwoHosts(config)) {
@@ -635,8 +627,9 @@ class TimeWaitTest {
             assertEquals(0, h.a.timeWaitTable(false).evicted());
             assertEquals(TIME_WAIT, c1.state());
             assertEquals(TIME_WAIT, c2.state());
-            assertEquals(TcpEvent.RCV_FIN, lastTransitionOf(h, A, 40003).event());
-            assertEquals(TIME_WAIT, lastTransitionOf(h, A, 40003).to());
+            // Refused: TIME-WAIT is entered and left at once, through the table's 2MSL-expiry cell.
+            assertEquals(TcpEvent.TIME_WAIT_EXPIRED, lastTransitionOf(h, A, 40003).event());
+            assertEquals(CLOSED, lastTransitionOf(h, A, 40003).to());
             assertEquals(List.of(), log.errors);
             // The refused 4-tuple is free at once.
             TcpConnection again = h.a.connect(null, 40003, B, 80, ConnectionHandler.NONE);
@@ -651,10 +644,6 @@ class TimeWaitTest {
 
     /** With the record refused, the stream must show the connection going on from TIME-WAIT to CLOSED at once. */
     @Test
-    @org.junit.jupiter.api.Disabled("ENGINE BUG: a refused TIME-WAIT record publishes no TIME_WAIT -> CLOSED transition and "
-            + "never runs RELEASE_TCB: ActionExecutor.afterEvent fires TIME_WAIT_EXPIRED via fire(), whose c.state() "
-            + "already reads CLOSED (TcpConnection.state() maps TIME_WAIT without a record to CLOSED), so the table's "
-            + "CLOSED x TIME_WAIT_EXPIRED no-op runs instead")
     void refusedRecordGoesOnToClosedInTheTransitionStream() {
         TcpConfig config = TcpConfig.builder().timeWaitCapacity(1).timeWaitEvictOldest(false).build();
         try (TwoHosts h = new TwoHosts(config)) {

@@ -418,8 +418,6 @@ class TimeoutTest {
 
     /** TcpHostStats.retransmissions counts "segments retransmitted after a timeout": SYNs and SYN,ACKs included. */
     @Test
-    @org.junit.jupiter.api.Disabled("ENGINE BUG: SYN and SYN,ACK retransmissions are not counted in stats().retransmissions(): "
-            + "TcpConnection.retransmitFirst returns before host.countRetransmission() when !synAcked")
     void synRetransmissionsAreCounted() {
         TcpConfig config = TcpConfig.builder().synRetries(2).build();
         try (TwoHosts h = new TwoHosts(config)) {
