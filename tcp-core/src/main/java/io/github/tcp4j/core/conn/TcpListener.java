@@ -77,6 +77,18 @@ public final class TcpListener {
     }
 
     /**
+     * Aborts the listener (RFC 9293 3.10.5 in LISTEN): like {@link #close()}, it goes to CLOSED and
+     * resets the queued connections; calls still waiting on it fail with "connection reset".
+     */
+    public void abort() {
+        if (tcb.applicationClosed || activated) {
+            return;
+        }
+        tcb.applicationClosed = true;
+        tcb.host.executor().userCall(tcb, TcpEvent.ABORT);
+    }
+
+    /**
      * Turns the listener into an active open towards {@code remote}:{@code remotePort} (RFC 9293
      * 3.10.1: LISTEN + connect), sending a SYN. The listener stops listening; the returned
      * connection (its control block, now in SYN-SENT) carries on.
