@@ -115,14 +115,14 @@ public final class ActionExecutor {
         switch (action) {
             case SEND_SYN -> {
                 if (!c.issChosen) {
-                    c.prepareActiveOpen();
+                    c.chooseIss();
                 }
                 c.sendSyn(false);
             }
             case SEND_SYN_ACK -> {
                 if (seg != null && seg.has(TcpFlags.SYN)) {
                     if (!c.issChosen) {
-                        c.preparePassiveOpen();
+                        c.chooseIss();
                     }
                     c.acceptPeerSyn(seg);
                 }

@@ -437,8 +437,8 @@ public final class TcpConnection implements ConnectionView {
 
     // =================================================================== mechanics used by the executor
 
-    /** Picks ISS and sets up the send side for an active open (RFC 9293 3.10.1). */
-    void prepareActiveOpen() {
+    /** Picks ISS (RFC 6528, through the host) and sets up the send side, for an active open or a listener's SYN. */
+    void chooseIss() {
         issChosen = true;
         iss = host.newIss(this);
         tsOffset = host.tsOffset(this);
@@ -470,18 +470,9 @@ public final class TcpConnection implements ConnectionView {
         int mmsS = config.mtu() - ipHeader();
         sndMss = Math.max(1, Math.min(peerMss + TCP_HEADER, mmsS) - TCP_HEADER - (timestampsOk ? TIMESTAMP_OPTION_SPACE : 0));
         ensureBuffers();
-        long initial = Math.min(receiveBuffer.free(), 0xFFFF); // the window in our SYN or SYN,ACK is unscaled
+        long free = receiveBuffer == null ? 0 : receiveBuffer.free();
+        long initial = Math.min(free, 0xFFFF); // the window in our SYN or SYN,ACK is unscaled
         rcvAdvEdge = rcvNxt + (int) initial;
-    }
-
-    /** Picks ISS for the passive side (a SYN arrived at a listener). */
-    void preparePassiveOpen() {
-        issChosen = true;
-        iss = host.newIss(this);
-        tsOffset = host.tsOffset(this);
-        sndUna = iss;
-        sndNxt = iss;
-        bufferSeq = iss + 1;
     }
 
     /** Sends SYN (active open) or SYN,ACK (passive or simultaneous open), always at ISS (RFC 9293 3.10.7.3: the same ISS). */

@@ -49,6 +49,9 @@ public final class SegmentClassifier {
         if (seg.has(TcpFlags.ACK)) {
             return TcpEvent.RCV_BAD_ACK;
         }
+        if (seg.has(TcpFlags.SYN) && seg.has(TcpFlags.FIN)) {
+            return TcpEvent.RCV_IGNORABLE; // SYN+FIN: a scanner's probe, dropped as Linux does (RFC 9293 would queue the FIN)
+        }
         return seg.has(TcpFlags.SYN) ? TcpEvent.RCV_SYN : TcpEvent.RCV_IGNORABLE;
     }
 

@@ -63,6 +63,9 @@ import java.util.Map;
  *       protection on (the default) the classifier reports it as {@link TcpEvent#RCV_IGNORABLE}.</li>
  *   <li>close() after shutdown() is "ok" and sends no second FIN (RFC 9293 3.10.4 allows it); the
  *       connection becomes orphaned, so the FIN-WAIT-2 timeout and the data-after-close RST apply.</li>
+ *   <li>A SYN that also carries FIN reaching a listener is dropped (the classifier reports
+ *       {@link TcpEvent#RCV_IGNORABLE}), as Linux does: it is a scanner's probe, and RFC 9293's
+ *       "queue the FIN for later" would open a connection only to close it.</li>
  *   <li>Giving up on retransmissions or the user timeout closes silently; a keep-alive give-up
  *       sends a RST first, as Linux does.</li>
  * </ul>

@@ -35,6 +35,7 @@ class SegmentClassifierTest {
         assertEquals(RCV_BAD_ACK, classify(listen, SYN | ACK, 1, 5, 0), "3.10.7.2 second: any ACK is bad");
         assertEquals(RCV_SYN, classify(listen, SYN, 1, 0, 0));
         assertEquals(RCV_IGNORABLE, classify(listen, FIN, 1, 0, 0));
+        assertEquals(RCV_IGNORABLE, classify(listen, SYN | FIN, 1, 0, 0), "SYN+FIN is dropped, as Linux does");
     }
 
     @Test
