@@ -222,6 +222,11 @@ public final class TcpHost implements SimNode, ConnectionHost {
         eventListeners.add(Objects.requireNonNull(listener, "listener"));
     }
 
+    /** How many connections the host holds now (TIME-WAIT records not included). */
+    public int connectionCount() {
+        return connections.size();
+    }
+
     /** The connections the host holds now (TIME-WAIT records not included), in no particular order. */
     public List<TcpConnection> connections() {
         return List.copyOf(connections.values());

@@ -1,0 +1,33 @@
+package io.github.tcp4j.api;
+
+import io.github.tcp4j.core.host.TcpHost;
+import java.util.concurrent.CompletableFuture;
+import java.util.function.Supplier;
+
+/**
+ * Runs a stack's protocol core on one thread and lets other code wait for it. Two kinds: an
+ * {@link EventLoopDriver} (a thread of its own, real time) and a {@link SimulatedDriver} (the
+ * caller's thread drives a simulated network in virtual time).
+ */
+interface Driver {
+
+    /** Binds the driver to the host it runs (once, before any other call). */
+    void bind(TcpHost host);
+
+    /** Runs {@code work} on the stack's thread and returns its result, rethrowing what it throws. */
+    <T> T call(Supplier<T> work);
+
+    /** Runs {@code work} on the stack's thread soon, without waiting. */
+    void execute(Runnable work);
+
+    /**
+     * Blocks until {@code done} completes or {@code timeoutNanos} pass (0: no limit): real
+     * time on an event loop, virtual time on a simulation (which runs meanwhile).
+     *
+     * @return true if {@code done} completed
+     */
+    boolean await(CompletableFuture<?> done, long timeoutNanos) throws InterruptedException;
+
+    /** Stops the driver (after the stack released everything). */
+    void shutdown();
+}

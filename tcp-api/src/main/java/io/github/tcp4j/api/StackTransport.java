@@ -1,0 +1,19 @@
+package io.github.tcp4j.api;
+
+import io.github.tcp4j.core.transport.SegmentReceiver;
+import io.github.tcp4j.core.transport.SegmentTransport;
+
+/**
+ * Where a real-time stack's segments go and come from: an in-memory network, UDP datagrams, a
+ * TUN device. The stack opens it once with the receiver that takes arriving segments (which the
+ * transport may call from any thread: the stack hands them to its own thread), and gets back the
+ * {@link SegmentTransport} it sends through (always from the stack's thread).
+ */
+public interface StackTransport {
+
+    /** Connects the stack: segments for it go to {@code inbound}; it sends through what this returns. */
+    SegmentTransport open(SegmentReceiver inbound);
+
+    /** Disconnects the stack and frees what the transport holds (called when the stack closes). */
+    void close();
+}

@@ -1,0 +1,510 @@
+package io.github.tcp4j.api;
+
+import io.github.tcp4j.core.conn.ConnectionHandler;
+import io.github.tcp4j.core.conn.TcpConnection;
+import io.github.tcp4j.core.conn.TcpError;
+import io.github.tcp4j.core.conn.TcpException;
+import io.github.tcp4j.core.fsm.TcpState;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InterruptedIOException;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.net.SocketException;
+import java.net.SocketOption;
+import java.net.SocketTimeoutException;
+import java.net.StandardSocketOptions;
+import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * One TCP connection, used like {@code java.net.Socket}: streams, blocking reads and writes on
+ * byte arrays, {@link ByteBuffer}s and Netty {@link ByteBuf}s, async variants returning
+ * {@link CompletableFuture}s, half-close, abort, options. Thread-safe: calls from any thread are
+ * carried out on the stack's thread.
+ *
+ * <h2>Errors</h2>
+ * The {@code java.net} exceptions existing handlers expect: {@link java.net.ConnectException}
+ * "Connection refused", {@link ConnectionResetException} "Connection reset" (once, after the peer
+ * reset the connection), {@link BrokenPipeException} "Broken pipe" (writes after that),
+ * {@link SocketTimeoutException} "Read timed out" (with {@link #setSoTimeout}),
+ * {@link SocketException} "Connection timed out", "Socket is closed", "Socket output is shutdown".
+ *
+ * <h2>Async completions</h2>
+ * Futures from the async calls complete on the stack's thread: chain with the {@code ...Async}
+ * methods of {@link CompletableFuture} (or hand work to an executor) rather than doing slow work in
+ * a dependent stage.
+ */
+public final class TcpSocket implements AutoCloseable {
+
+    private final TcpStack stack;
+    private final Driver driver;
+    private TcpConnection conn;
+
+    // Touched on the stack's thread only.
+    private final CompletableFuture<Void> connected = new CompletableFuture<>();
+    private final List<CompletableFuture<Void>> readWaiters = new ArrayList<>();
+    private final List<CompletableFuture<Void>> writeWaiters = new ArrayList<>();
+    private boolean inputShutdown;
+
+    private volatile boolean closed;
+    private volatile int soTimeoutMillis;
+    private volatile int lingerSeconds = -1;
+    private volatile boolean tcpNoDelay;
+    private volatile boolean keepAlive;
+
+    private final ConnectionHandler handler = new ConnectionHandler() {
+        @Override
+        public void onConnected(TcpConnection c) {
+            connected.complete(null);
+        }
+
+        @Override
+        public void onReadable(TcpConnection c) {
+            if (inputShutdown) {
+                discardInput();
+            }
+            wake(readWaiters);
+        }
+
+        @Override
+        public void onWritable(TcpConnection c) {
+            wake(writeWaiters);
+        }
+
+        @Override
+        public void onError(TcpConnection c, TcpError error) {
+            connected.complete(null);
+            wake(readWaiters);
+            wake(writeWaiters);
+        }
+
+        @Override
+        public void onReleased(TcpConnection c) {
+            connected.complete(null);
+            wake(readWaiters);
+            wake(writeWaiters);
+        }
+    };
+
+    TcpSocket(TcpStack stack) {
+        this.stack = stack;
+        this.driver = stack.driver();
+    }
+
+    /** A socket for a connection a listener accepted (on the stack's thread). */
+    static TcpSocket accepted(TcpStack stack, TcpConnection c) {
+        TcpSocket s = new TcpSocket(stack);
+        s.attach(c);
+        c.handler(s.handler);
+        s.connected.complete(null);
+        stack.adopt(s);
+        return s;
+    }
+
+    void attach(TcpConnection c) {
+        this.conn = c;
+    }
+
+    ConnectionHandler handler() {
+        return handler;
+    }
+
+    CompletableFuture<Void> connectedFuture() {
+        return connected;
+    }
+
+    /** After the connect future completed: the error if the connection failed (the socket is then closed). */
+    void checkConnected() throws IOException {
+        TcpError failure = driver.call(() -> conn.state() == TcpState.CLOSED ? (conn.failure() != null ? conn.failure()
+                : TcpError.NOT_CONNECTED) : null);
+        if (failure != null) {
+            close();
+            throw SocketErrors.toIo(new TcpException(failure, null));
+        }
+    }
+
+    // ------------------------------------------------------------------ reading
+
+    /**
+     * Reads into {@code dst}, blocking until at least one byte arrives, the stream ends (-1) or
+     * the read timeout passes.
+     */
+    public int read(ByteBuffer dst) throws IOException {
+        if (!dst.hasRemaining()) {
+            return 0;
+        }
+        while (true) {
+            Object r = SocketErrors.translate(() -> driver.call(() -> tryRead(dst)));
+            if (r instanceof Integer n) {
+                return n;
+            }
+            waitFor((CompletableFuture<?>) r, soTimeoutMillis, "Read timed out");
+        }
+    }
+
+    /** Reads into the writable part of {@code dst}, like {@link #read(ByteBuffer)}. */
+    public int read(ByteBuf dst) throws IOException {
+        if (!dst.isWritable()) {
+            return 0;
+        }
+        ByteBuffer view = dst.nioBuffer(dst.writerIndex(), dst.writableBytes());
+        int n = read(view);
+        if (n > 0) {
+            dst.writerIndex(dst.writerIndex() + n);
+        }
+        return n;
+    }
+
+    /** Reads without blocking: the future completes with the count (or -1) once data or the end arrives. */
+    public CompletableFuture<Integer> readAsync(ByteBuffer dst) {
+        CompletableFuture<Integer> result = new CompletableFuture<>();
+        driver.execute(() -> readAsyncAttempt(dst, result));
+        return result;
+    }
+
+    private void readAsyncAttempt(ByteBuffer dst, CompletableFuture<Integer> result) {
+        try {
+            Object r = tryRead(dst);
+            if (r instanceof Integer n) {
+                result.complete(n);
+            } else {
+                ((CompletableFuture<?>) r).thenRun(() -> readAsyncAttempt(dst, result));
+            }
+        } catch (TcpException e) {
+            result.completeExceptionally(SocketErrors.toIo(e));
+        }
+    }
+
+    /** On the stack's thread: the count, or a future that completes when it is worth trying again. */
+    private Object tryRead(ByteBuffer dst) {
+        checkOpen();
+        if (inputShutdown) {
+            return -1;
+        }
+        ByteBuf view = Unpooled.wrappedBuffer(dst).clear();
+        int n = conn.receive(view);
+        if (n > 0) {
+            dst.position(dst.position() + n);
+        }
+        if (n != 0) {
+            return n;
+        }
+        CompletableFuture<Void> w = new CompletableFuture<>();
+        readWaiters.add(w);
+        return w;
+    }
+
+    // ------------------------------------------------------------------ writing
+
+    /** Writes all of {@code src}, blocking while the send buffer is full. */
+    public void write(ByteBuffer src) throws IOException {
+        while (src.hasRemaining()) {
+            Object r = SocketErrors.translate(() -> driver.call(() -> tryWrite(src)));
+            if (r instanceof CompletableFuture<?> w) {
+                waitFor(w, 0, null);
+            }
+        }
+    }
+
+    /** Writes all readable bytes of {@code src} (advancing its reader index), like {@link #write(ByteBuffer)}. */
+    public void write(ByteBuf src) throws IOException {
+        ByteBuffer view = src.nioBuffer(src.readerIndex(), src.readableBytes());
+        int before = view.remaining();
+        try {
+            write(view);
+        } finally {
+            src.skipBytes(before - view.remaining());
+        }
+    }
+
+    /** Writes all of {@code src} without blocking: the future completes once everything is in the send buffer. */
+    public CompletableFuture<Void> writeAsync(ByteBuffer src) {
+        CompletableFuture<Void> result = new CompletableFuture<>();
+        driver.execute(() -> writeAsyncAttempt(src, result));
+        return result;
+    }
+
+    private void writeAsyncAttempt(ByteBuffer src, CompletableFuture<Void> result) {
+        try {
+            while (src.hasRemaining()) {
+                Object r = tryWrite(src);
+                if (r instanceof CompletableFuture<?> w) {
+                    w.thenRun(() -> writeAsyncAttempt(src, result));
+                    return;
+                }
+            }
+            result.complete(null);
+        } catch (TcpException e) {
+            result.completeExceptionally(SocketErrors.toIo(e));
+        }
+    }
+
+    /** On the stack's thread: the count taken, or a future that completes when there may be room. */
+    private Object tryWrite(ByteBuffer src) {
+        checkOpen();
+        ByteBuf view = Unpooled.wrappedBuffer(src);
+        int n = conn.send(view);
+        src.position(src.position() + n);
+        if (n > 0) {
+            return n;
+        }
+        CompletableFuture<Void> w = new CompletableFuture<>();
+        writeWaiters.add(w);
+        return w;
+    }
+
+    // ------------------------------------------------------------------ streams
+
+    /** The input stream: {@code read} blocks, returns -1 at the end of the stream, honours the read timeout. Closing it closes the socket. */
+    public InputStream getInputStream() {
+        return new InputStream() {
+            @Override
+            public int read() throws IOException {
+                byte[] one = new byte[1];
+                int n = read(one, 0, 1);
+                return n < 0 ? -1 : one[0] & 0xFF;
+            }
+
+            @Override
+            public int read(byte[] b, int off, int len) throws IOException {
+                Objects.checkFromIndexSize(off, len, b.length);
+                return len == 0 ? 0 : TcpSocket.this.read(ByteBuffer.wrap(b, off, len));
+            }
+
+            @Override
+            public int available() throws IOException {
+                return SocketErrors.translate(() -> driver.call(() -> closed ? 0 : conn.available()));
+            }
+
+            @Override
+            public void close() {
+                TcpSocket.this.close();
+            }
+        };
+    }
+
+    /** The output stream: {@code write} blocks until the bytes are in the send buffer. Closing it closes the socket. */
+    public OutputStream getOutputStream() {
+        return new OutputStream() {
+            @Override
+            public void write(int b) throws IOException {
+                write(new byte[] {(byte) b}, 0, 1);
+            }
+
+            @Override
+            public void write(byte[] b, int off, int len) throws IOException {
+                Objects.checkFromIndexSize(off, len, b.length);
+                TcpSocket.this.write(ByteBuffer.wrap(b, off, len));
+            }
+
+            @Override
+            public void close() {
+                TcpSocket.this.close();
+            }
+        };
+    }
+
+    // ------------------------------------------------------------------ closing
+
+    /** Half-close: a FIN follows the queued data; reading goes on. */
+    public void shutdownOutput() throws IOException {
+        SocketErrors.translate(() -> driver.call(() -> {
+            checkOpen();
+            conn.shutdownOutput();
+            return null;
+        }));
+    }
+
+    /** Reads return -1 from now on; data that arrives is discarded (the peer is not told, as with BSD sockets). */
+    public void shutdownInput() throws IOException {
+        SocketErrors.translate(() -> driver.call(() -> {
+            checkOpen();
+            inputShutdown = true;
+            discardInput();
+            wake(readWaiters);
+            return null;
+        }));
+    }
+
+    /**
+     * Closes the socket: a FIN follows the queued data (or a RST if received data is unread, or if
+     * SO_LINGER is 0). Does not wait. Idempotent.
+     */
+    @Override
+    public void close() {
+        if (closed) {
+            return;
+        }
+        driver.call(() -> {
+            closeOnStack();
+            return null;
+        });
+    }
+
+    /** Resets the connection at once (RST), discarding queued data, like close with SO_LINGER 0. Idempotent. */
+    public void abort() {
+        if (closed) {
+            return;
+        }
+        driver.call(() -> {
+            abortOnStack();
+            return null;
+        });
+    }
+
+    void closeOnStack() {
+        if (closed) {
+            return;
+        }
+        if (lingerSeconds == 0) {
+            abortOnStack();
+            return;
+        }
+        closed = true;
+        conn.close();
+        finish();
+    }
+
+    void abortOnStack() {
+        if (closed && conn.state() == TcpState.CLOSED) {
+            return;
+        }
+        closed = true;
+        conn.abort();
+        finish();
+    }
+
+    private void finish() {
+        wake(readWaiters);
+        wake(writeWaiters);
+        connected.complete(null);
+        stack.forget(this);
+    }
+
+    private void discardInput() {
+        ByteBuf sink = Unpooled.buffer(4096);
+        try {
+            while (conn.available() > 0) {
+                sink.clear();
+                conn.receive(sink);
+            }
+        } finally {
+            sink.release();
+        }
+    }
+
+    // ------------------------------------------------------------------ state and options
+
+    /** The connection's state, one of the eleven. */
+    public TcpState state() {
+        return driver.call(conn::state);
+    }
+
+    /** True once {@link #close()} or {@link #abort()} was called. */
+    public boolean isClosed() {
+        return closed;
+    }
+
+    /** The local address and port. */
+    public InetSocketAddress getLocalSocketAddress() {
+        return new InetSocketAddress(conn.localAddress().toInetAddress(), conn.localPort());
+    }
+
+    /** The remote address and port. */
+    public InetSocketAddress getRemoteSocketAddress() {
+        return new InetSocketAddress(conn.remoteAddress().toInetAddress(), conn.remotePort());
+    }
+
+    /** The read timeout in milliseconds (0: none), like {@code Socket.setSoTimeout}; virtual time on a simulated stack. */
+    public void setSoTimeout(int millis) {
+        if (millis < 0) {
+            throw new IllegalArgumentException("timeout must be >= 0: " + millis);
+        }
+        this.soTimeoutMillis = millis;
+    }
+
+    /** The read timeout in milliseconds. */
+    public int getSoTimeout() {
+        return soTimeoutMillis;
+    }
+
+    /**
+     * Sets an option: {@link StandardSocketOptions#SO_LINGER} (0: close resets, like abort),
+     * {@link StandardSocketOptions#TCP_NODELAY} and {@link StandardSocketOptions#SO_KEEPALIVE}
+     * (recorded; Nagle's algorithm and keep-alive arrive with the data-transfer engine, until then
+     * every segment is sent at once and no keep-alive probes are sent).
+     *
+     * @throws UnsupportedOperationException for other options (buffer sizes are the stack's {@code TcpConfig})
+     */
+    public <T> TcpSocket setOption(SocketOption<T> name, T value) {
+        if (name == StandardSocketOptions.SO_LINGER) {
+            lingerSeconds = (Integer) value;
+        } else if (name == StandardSocketOptions.TCP_NODELAY) {
+            tcpNoDelay = (Boolean) value;
+        } else if (name == StandardSocketOptions.SO_KEEPALIVE) {
+            keepAlive = (Boolean) value;
+        } else {
+            throw new UnsupportedOperationException(name + " (buffer sizes and the like are set in the stack's TcpConfig)");
+        }
+        return this;
+    }
+
+    /** Reads an option set with {@link #setOption}, or SO_RCVBUF / SO_SNDBUF (the stack's buffer sizes). */
+    @SuppressWarnings("unchecked")
+    public <T> T getOption(SocketOption<T> name) {
+        Object v;
+        if (name == StandardSocketOptions.SO_LINGER) {
+            v = lingerSeconds;
+        } else if (name == StandardSocketOptions.TCP_NODELAY) {
+            v = tcpNoDelay;
+        } else if (name == StandardSocketOptions.SO_KEEPALIVE) {
+            v = keepAlive;
+        } else if (name == StandardSocketOptions.SO_RCVBUF) {
+            v = stack.host().config().receiveBufferSize();
+        } else if (name == StandardSocketOptions.SO_SNDBUF) {
+            v = stack.host().config().sendBufferSize();
+        } else {
+            throw new UnsupportedOperationException(name.name());
+        }
+        return (T) v;
+    }
+
+    @Override
+    public String toString() {
+        return "TcpSocket[" + conn + "]";
+    }
+
+    // ------------------------------------------------------------------ helpers
+
+    private void checkOpen() {
+        if (closed) {
+            throw new TcpException(TcpError.SOCKET_CLOSED, null);
+        }
+    }
+
+    private void waitFor(CompletableFuture<?> w, int timeoutMillis, String timeoutMessage) throws IOException {
+        try {
+            if (!driver.await(w, timeoutMillis * 1_000_000L)) {
+                throw new SocketTimeoutException(timeoutMessage);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new InterruptedIOException("interrupted");
+        }
+    }
+
+    private static void wake(List<CompletableFuture<Void>> waiters) {
+        if (waiters.isEmpty()) {
+            return;
+        }
+        List<CompletableFuture<Void>> all = new ArrayList<>(waiters);
+        waiters.clear();
+        all.forEach(w -> w.complete(null));
+    }
+}
