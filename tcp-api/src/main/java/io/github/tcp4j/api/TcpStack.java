@@ -237,7 +237,8 @@ public final class TcpStack implements AutoCloseable {
 
     /**
      * Closes the stack: every socket is aborted (or, with {@link Builder#closeGracefully}, closed and
-     * given that long to finish), listeners close, the thread stops and buffers are released.
+     * given that long for its data and FIN to be acknowledged), listeners close, the thread stops
+     * and buffers are released.
      * Idempotent.
      */
     @Override
@@ -250,12 +251,12 @@ public final class TcpStack implements AutoCloseable {
             CompletableFuture<Void> drained = new CompletableFuture<>();
             driver.call(() -> {
                 host.addTransitionListener(r -> {
-                    if (host.connectionCount() == 0) {
+                    if (ourSideFinished()) {
                         drained.complete(null);
                     }
                 });
                 new ArrayList<>(sockets).forEach(TcpSocket::closeOnStack);
-                if (host.connectionCount() == 0) {
+                if (ourSideFinished()) {
                     drained.complete(null);
                 }
                 return null;
@@ -276,6 +277,16 @@ public final class TcpStack implements AutoCloseable {
         if (transport != null) {
             transport.close();
         }
+    }
+
+    /** True when every connection has delivered its data and FIN (FIN-WAIT-2 waits only for the peer). */
+    private boolean ourSideFinished() {
+        for (TcpConnection c : host.connections()) {
+            if (c.state() != io.github.tcp4j.core.fsm.TcpState.FIN_WAIT_2) {
+                return false;
+            }
+        }
+        return true;
     }
 
     // ------------------------------------------------------------------ for sockets
