@@ -129,6 +129,11 @@ public final class ActionExecutor {
                 c.sendSyn(true);
             }
             case SEND_ACK -> c.ackNeeded = true;
+            case SEND_DUP_ACK -> {
+                if (c.allowDupAck()) {
+                    c.ackNeeded = true;
+                }
+            }
             case SEND_CHALLENGE_ACK -> {
                 if (host.allowChallengeAck()) {
                     c.sendChallengeAck();

@@ -81,6 +81,9 @@ public interface ConnectionHost {
     /** A segment was retransmitted. */
     void countRetransmission();
 
+    /** An ACK for an unacceptable segment was not sent: the per-connection limit held it back. */
+    void countDupAckSuppressed();
+
     /** A RST was sent. */
     void countRstSent();
 }

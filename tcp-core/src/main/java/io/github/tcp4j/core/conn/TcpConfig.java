@@ -29,6 +29,7 @@ public final class TcpConfig {
     private final boolean windowScaling;
     private final boolean timestamps;
     private final int challengeAckLimitPerSecond;
+    private final long dupAckIntervalNanos;
     private final int synBacklog;
     private final int ephemeralLow;
     private final int ephemeralHigh;
@@ -51,6 +52,7 @@ public final class TcpConfig {
         this.windowScaling = b.windowScaling;
         this.timestamps = b.timestamps;
         this.challengeAckLimitPerSecond = b.challengeAckLimitPerSecond;
+        this.dupAckIntervalNanos = b.dupAckIntervalNanos;
         this.synBacklog = b.synBacklog;
         this.ephemeralLow = b.ephemeralLow;
         this.ephemeralHigh = b.ephemeralHigh;
@@ -86,6 +88,7 @@ public final class TcpConfig {
         b.windowScaling = windowScaling;
         b.timestamps = timestamps;
         b.challengeAckLimitPerSecond = challengeAckLimitPerSecond;
+        b.dupAckIntervalNanos = dupAckIntervalNanos;
         b.synBacklog = synBacklog;
         b.ephemeralLow = ephemeralLow;
         b.ephemeralHigh = ephemeralHigh;
@@ -182,6 +185,11 @@ public final class TcpConfig {
         return challengeAckLimitPerSecond;
     }
 
+    /** The least time between two ACKs a connection sends for unacceptable segments (Linux's tcp_invalid_ratelimit). */
+    public long dupAckIntervalNanos() {
+        return dupAckIntervalNanos;
+    }
+
     /** Half-open connections (SYN-RECEIVED) a listener holds at most (Linux's tcp_max_syn_backlog). */
     public int synBacklog() {
         return synBacklog;
@@ -216,6 +224,7 @@ public final class TcpConfig {
         private boolean windowScaling = true;
         private boolean timestamps = true;
         private int challengeAckLimitPerSecond = 1000;
+        private long dupAckIntervalNanos = Duration.ofMillis(500).toNanos();
         private int synBacklog = 256;
         private int ephemeralLow = 49152;
         private int ephemeralHigh = 65535;
@@ -325,6 +334,16 @@ public final class TcpConfig {
         /** Challenge ACKs per second, stack-wide (default 1000, like Linux). */
         public Builder challengeAckLimitPerSecond(int n) {
             this.challengeAckLimitPerSecond = nonNegative("challengeAckLimitPerSecond", n);
+            return this;
+        }
+
+        /** The least time between two ACKs for unacceptable segments on one connection (default 500 ms, like Linux; zero: no limit). */
+        public Builder dupAckInterval(Duration interval) {
+            Objects.requireNonNull(interval, "interval");
+            if (interval.isNegative()) {
+                throw new IllegalArgumentException("dupAckInterval must not be negative: " + interval);
+            }
+            this.dupAckIntervalNanos = interval.toNanos();
             return this;
         }
 

@@ -114,6 +114,8 @@ public final class TcpConnection implements ConnectionView {
     /** The error that ended the connection, kept for good. */
     TcpError failure;
 
+    private long lastDupAckNanos = Long.MIN_VALUE;
+
     // ---- work left for after the current event
     boolean ackNeeded;
     boolean shutdownPending;
@@ -595,6 +597,24 @@ public final class TcpConnection implements ConnectionView {
         if (!finReceived && !finEvent && receiveBuffer != null && receiveBuffer.finInOrder()) {
             finFollowUp = true;
         }
+    }
+
+    /**
+     * True if an ACK for an unacceptable segment may go out now: at most one per
+     * {@link TcpConfig#dupAckIntervalNanos()} per connection (Linux's tcp_invalid_ratelimit). The
+     * host's views (TIME-WAIT records, "no connection") keep no state and always answer.
+     */
+    boolean allowDupAck() {
+        if (scratch) {
+            return true;
+        }
+        long now = host.now();
+        if (lastDupAckNanos != Long.MIN_VALUE && now - lastDupAckNanos < config.dupAckIntervalNanos()) {
+            host.countDupAckSuppressed();
+            return false;
+        }
+        lastDupAckNanos = now;
+        return true;
     }
 
     /** Remembers to tell the application (the executor does, when the event is complete). */

@@ -11,6 +11,12 @@ public enum Action {
     SEND_SYN_ACK,
     /** Send an ACK for what was received (or, for an unacceptable segment, the ACK RFC 9293 3.10.7.4 asks for). */
     SEND_ACK,
+    /**
+     * Send the ACK that answers an unacceptable segment or an ACK of unsent data, at most one per
+     * connection per interval (Linux's tcp_invalid_ratelimit; RFC 5961 section 7 asks for such
+     * limits): two ends that each reject the other's segments cannot ping-pong ACKs.
+     */
+    SEND_DUP_ACK,
     /** Send a challenge ACK, rate-limited (RFC 5961 sections 3.2, 4.2, 5.2). */
     SEND_CHALLENGE_ACK,
     /** Send FIN once the queued data has been sent. */

@@ -146,7 +146,14 @@ public final class SegmentClassifier {
         int rcvNxt = c.rcvNxt();
         int windowEnd = (int) (rcvNxt + Math.min(wnd, 0xFFFF_FFFFL));
         if (len == 0) {
-            return wnd == 0 ? seg.seq() == rcvNxt : SeqNum.leLt(rcvNxt, seg.seq(), windowEnd);
+            // Zero length: RCV.NXT =< SEG.SEQ < RCV.NXT+RCV.WND, with the right edge itself accepted as
+            // Linux does (a RST excepted: RFC 5961 3.2's window stays strict): a peer whose SND.NXT
+            // reached our window's edge sends its ACKs exactly there, and rejecting them would make
+            // two full windows answer each other's ACKs forever.
+            if (wnd == 0) {
+                return seg.seq() == rcvNxt;
+            }
+            return seg.has(TcpFlags.RST) ? SeqNum.leLt(rcvNxt, seg.seq(), windowEnd) : SeqNum.leLe(rcvNxt, seg.seq(), windowEnd);
         }
         if (wnd == 0) {
             return false;

@@ -21,6 +21,7 @@ import static io.github.tcp4j.core.fsm.Action.RESTART_TIME_WAIT;
 import static io.github.tcp4j.core.fsm.Action.RETURN_TO_LISTEN;
 import static io.github.tcp4j.core.fsm.Action.SEND_ACK;
 import static io.github.tcp4j.core.fsm.Action.SEND_CHALLENGE_ACK;
+import static io.github.tcp4j.core.fsm.Action.SEND_DUP_ACK;
 import static io.github.tcp4j.core.fsm.Action.SEND_FIN;
 import static io.github.tcp4j.core.fsm.Action.SEND_RST;
 import static io.github.tcp4j.core.fsm.Action.SEND_RST_REPLY;
@@ -307,8 +308,9 @@ public final class TransitionTable {
     private static void synchronizedDefaults(Builder b, String stateName) {
         b.fill(RCV_RST_IN_WINDOW, "a RST not at RCV.NXT: challenge ACK (RFC 5961 3.2)", SEND_CHALLENGE_ACK, COUNT_DROP)
                 .fill(RCV_SYN, "a SYN in a synchronized state: challenge ACK (RFC 5961 4)", SEND_CHALLENGE_ACK, COUNT_DROP)
-                .fill(RCV_BAD_ACK, "an ACK of unsent data: ACK and drop (3.10.7.4, RFC 5961 5)", SEND_ACK, COUNT_DROP)
-                .fill(RCV_UNACCEPTABLE, "outside the window: ACK and drop (3.10.7.4)", SEND_ACK, COUNT_DROP)
+                .fill(RCV_BAD_ACK, "an ACK of unsent data: ACK (rate-limited) and drop (3.10.7.4, RFC 5961 5)", SEND_DUP_ACK,
+                        COUNT_DROP)
+                .fill(RCV_UNACCEPTABLE, "outside the window: ACK (rate-limited) and drop (3.10.7.4)", SEND_DUP_ACK, COUNT_DROP)
                 .restOf(TcpEvent.Kind.SEGMENT, "not expected in " + stateName + ": dropped (3.10.7.4)", COUNT_DROP);
     }
 

@@ -610,6 +610,11 @@ public final class TcpHost implements SimNode, ConnectionHost {
     }
 
     @Override
+    public void countDupAckSuppressed() {
+        stats.dupAcksSuppressed++;
+    }
+
+    @Override
     public void countRstSent() {
         stats.rstsSent++;
     }

@@ -15,6 +15,7 @@ public final class TcpHostStats {
     long rstsSent;
     long challengeAcksSent;
     long challengeAcksSuppressed;
+    long dupAcksSuppressed;
     long retransmissions;
     long synQueueOverflows;
     long timeWaitReopened;
@@ -64,6 +65,11 @@ public final class TcpHostStats {
         return challengeAcksSuppressed;
     }
 
+    /** ACKs for unacceptable segments not sent because of the per-connection limit. */
+    public long dupAcksSuppressed() {
+        return dupAcksSuppressed;
+    }
+
     /** Segments retransmitted after a timeout or a partial ACK. */
     public long retransmissions() {
         return retransmissions;
@@ -83,7 +89,7 @@ public final class TcpHostStats {
     public String toString() {
         return "received " + segmentsReceived + ", sent " + segmentsSent + ", malformed " + malformed + ", not for us "
                 + notForUs + ", bad port " + badPort + ", dropped by state machine " + droppedByStateMachine + ", RSTs sent "
-                + rstsSent + ", challenge ACKs " + challengeAcksSent + " (+" + challengeAcksSuppressed + " suppressed), retransmissions "
+                + rstsSent + ", challenge ACKs " + challengeAcksSent + " (+" + challengeAcksSuppressed + " suppressed), dup ACKs suppressed " + dupAcksSuppressed + ", retransmissions "
                 + retransmissions + ", SYN queue overflows " + synQueueOverflows + ", TIME-WAIT reopened " + timeWaitReopened;
     }
 }

@@ -53,7 +53,7 @@ class SegmentClassifierProperties {
             assertEquals(TcpState.TIME_WAIT, t.next(), "RFC 1337: a RST never ends TIME-WAIT");
         }
         if (event == TcpEvent.RCV_UNACCEPTABLE) {
-            assertTrue(t.actions().containsAll(List.of(Action.SEND_ACK, Action.COUNT_DROP)), "3.10.7.4: ACK and drop");
+            assertTrue(t.actions().containsAll(List.of(Action.SEND_DUP_ACK, Action.COUNT_DROP)), "3.10.7.4: ACK and drop");
         }
     }
 }
