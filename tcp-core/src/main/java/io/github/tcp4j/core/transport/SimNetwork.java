@@ -377,6 +377,11 @@ public final class SimNetwork implements AutoCloseable {
         run(Long.MAX_VALUE, null);
     }
 
+    /** True once {@link #close()} was called. */
+    public boolean isClosed() {
+        return closed;
+    }
+
     /** True when nothing is scheduled: no packet travelling, no action pending, no host timer. */
     public boolean isIdle() {
         return events.isEmpty() && earliestDeadline() == Long.MAX_VALUE;
