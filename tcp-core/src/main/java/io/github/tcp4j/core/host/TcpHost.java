@@ -655,14 +655,21 @@ public final class TcpHost implements SimNode, ConnectionHost {
                 : TimeWaitTable.Overflow.REFUSE;
         if (local.isV4()) {
             if (timeWaitV4 == null) {
-                timeWaitV4 = new TimeWaitTable(false, config.timeWaitCapacity(), config.twoMslNanos(), overflow);
+                timeWaitV4 = new TimeWaitTable(false, config.timeWaitCapacity(), initialTimeWaitCapacity(), config.twoMslNanos(),
+                        overflow);
             }
             return timeWaitV4;
         }
         if (timeWaitV6 == null) {
-            timeWaitV6 = new TimeWaitTable(true, config.timeWaitCapacity(), config.twoMslNanos(), overflow);
+            timeWaitV6 = new TimeWaitTable(true, config.timeWaitCapacity(), initialTimeWaitCapacity(), config.twoMslNanos(),
+                    overflow);
         }
         return timeWaitV6;
+    }
+
+    /** A table starts small and grows up to its capacity: most hosts never hold many TIME-WAIT records. */
+    private int initialTimeWaitCapacity() {
+        return Math.min(config.timeWaitCapacity(), 1024);
     }
 
     private IpAddress firstAddressLike(IpAddress remote) {

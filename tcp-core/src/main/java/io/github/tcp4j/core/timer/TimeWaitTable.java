@@ -55,23 +55,25 @@ public final class TimeWaitTable {
     private final Overflow overflow;
 
     // The entries, a struct of arrays. IPv4 tables use the int address arrays, IPv6 ones the longs.
-    private final int[] localV4;
-    private final int[] remoteV4;
-    private final long[] localV6;
-    private final long[] remoteV6;
-    private final int[] ports;
-    private final int[] sndNxt;
-    private final int[] rcvNxt;
-    private final int[] rcvWnd;
-    private final int[] tsRecent;
-    private final int[] tsRecentAgeMillis;
-    private final long[] deadline;
-    private final int[] older;
-    private final int[] newer;
+    private int[] localV4;
+    private int[] remoteV4;
+    private long[] localV6;
+    private long[] remoteV6;
+    private int[] ports;
+    private int[] sndNxt;
+    private int[] rcvNxt;
+    private int[] rcvWnd;
+    private int[] tsRecent;
+    private int[] tsRecentAgeMillis;
+    private long[] deadline;
+    private int[] older;
+    private int[] newer;
 
     /** Open-addressing index: entry number + 1, or 0 for an empty slot; linear probing. */
-    private final int[] index;
-    private final int indexMask;
+    private int[] index;
+    private int indexMask;
+    /** Length of the entry arrays now: they grow by doubling, up to the capacity. */
+    private int allocated;
 
     private int head = NONE;
     private int tail = NONE;
@@ -94,8 +96,22 @@ public final class TimeWaitTable {
      * @param overflow what to do when full
      */
     public TimeWaitTable(boolean ipv6, int capacity, long twoMslNanos, Overflow overflow) {
+        this(ipv6, capacity, capacity, twoMslNanos, overflow);
+    }
+
+    /**
+     * A table for one address family whose arrays start with room for {@code initialCapacity}
+     * entries and double as needed, up to {@code capacity} (a host that may never see many
+     * TIME_WAIT connections then spends little memory on them).
+     *
+     * @param initialCapacity entries allocated at once (1..capacity)
+     */
+    public TimeWaitTable(boolean ipv6, int capacity, int initialCapacity, long twoMslNanos, Overflow overflow) {
         if (capacity < 1 || capacity > (1 << 29)) {
             throw new IllegalArgumentException("capacity must be 1..2^29: " + capacity);
+        }
+        if (initialCapacity < 1 || initialCapacity > capacity) {
+            throw new IllegalArgumentException("initialCapacity must be 1.." + capacity + ": " + initialCapacity);
         }
         if (twoMslNanos <= 0) {
             throw new IllegalArgumentException("2MSL must be positive: " + twoMslNanos);
@@ -104,27 +120,53 @@ public final class TimeWaitTable {
         this.capacity = capacity;
         this.twoMslNanos = twoMslNanos;
         this.overflow = java.util.Objects.requireNonNull(overflow, "overflow");
-        this.localV4 = ipv6 ? null : new int[capacity];
-        this.remoteV4 = ipv6 ? null : new int[capacity];
-        this.localV6 = ipv6 ? new long[2 * capacity] : null;
-        this.remoteV6 = ipv6 ? new long[2 * capacity] : null;
-        this.ports = new int[capacity];
-        this.sndNxt = new int[capacity];
-        this.rcvNxt = new int[capacity];
-        this.rcvWnd = new int[capacity];
-        this.tsRecent = new int[capacity];
-        this.tsRecentAgeMillis = new int[capacity];
-        this.deadline = new long[capacity];
-        this.older = new int[capacity];
-        this.newer = new int[capacity];
-        // The smallest power of two holding capacity at a load of at most 3/4.
-        long wanted = Math.max(2, (4L * capacity + 2) / 3);
+        allocate(initialCapacity);
+    }
+
+    /** Sizes the entry arrays for {@code n} entries (keeping what they hold) and rebuilds the index. */
+    private void allocate(int n) {
+        localV4 = v6 ? null : grown(localV4, n);
+        remoteV4 = v6 ? null : grown(remoteV4, n);
+        localV6 = v6 ? grown(localV6, 2 * n) : null;
+        remoteV6 = v6 ? grown(remoteV6, 2 * n) : null;
+        ports = grown(ports, n);
+        sndNxt = grown(sndNxt, n);
+        rcvNxt = grown(rcvNxt, n);
+        rcvWnd = grown(rcvWnd, n);
+        tsRecent = grown(tsRecent, n);
+        tsRecentAgeMillis = grown(tsRecentAgeMillis, n);
+        deadline = grown(deadline, n);
+        older = grown(older, n);
+        newer = grown(newer, n);
+        allocated = n;
+        // The smallest power of two holding n at a load of at most 3/4.
+        long wanted = Math.max(2, (4L * n + 2) / 3);
         int slots = Integer.highestOneBit((int) Math.min(wanted, 1 << 30));
         if (slots < wanted) {
             slots <<= 1;
         }
-        this.index = new int[slots];
-        this.indexMask = slots - 1;
+        index = new int[slots];
+        indexMask = slots - 1;
+        for (int e = head; e != NONE; e = newer[e]) {
+            int slot = hashOfEntry(e) & indexMask;
+            while (index[slot] != 0) {
+                slot = (slot + 1) & indexMask;
+            }
+            index[slot] = e + 1;
+        }
+    }
+
+    private static int[] grown(int[] a, int n) {
+        return a == null ? new int[n] : Arrays.copyOf(a, n);
+    }
+
+    private static long[] grown(long[] a, int n) {
+        return a == null ? new long[n] : Arrays.copyOf(a, n);
+    }
+
+    /** Entries the arrays have room for now (at most {@link #capacity()}). */
+    public int allocated() {
+        return allocated;
     }
 
     // ---------------------------------------------------------------- queries
@@ -289,6 +331,9 @@ public final class TimeWaitTable {
             e = freeList;
             freeList = newer[e];
         } else {
+            if (neverUsed == allocated) {
+                allocate((int) Math.min(capacity, 2L * allocated)); // not full yet: grow by doubling
+            }
             e = neverUsed++;
         }
         if (v6) {

@@ -44,9 +44,11 @@ class TimeWaitTableProperties {
     }
 
     @Property(tries = 600)
-    void tableMatchesTheModel(@ForAll @Size(max = 200) List<@From("ops") Op> ops, @ForAll boolean v6, @ForAll boolean refuse) {
+    void tableMatchesTheModel(@ForAll @Size(max = 200) List<@From("ops") Op> ops, @ForAll boolean v6, @ForAll boolean refuse,
+            @ForAll @net.jqwik.api.constraints.IntRange(min = 1, max = 12) int initialCapacity) {
         int capacity = 12;
-        TimeWaitTable table = new TimeWaitTable(v6, capacity, TWO_MSL,
+        // A table that starts small grows by doubling while it fills: the model cannot tell.
+        TimeWaitTable table = new TimeWaitTable(v6, capacity, initialCapacity, TWO_MSL,
                 refuse ? TimeWaitTable.Overflow.REFUSE : TimeWaitTable.Overflow.EVICT_OLDEST);
         IpAddress local = v6 ? IpAddress.v6(0xfd00L << 48, 1000) : IpAddress.v4(0x0A0000FF);
         Map<Integer, Long> model = new LinkedHashMap<>(); // key -> deadline, oldest first

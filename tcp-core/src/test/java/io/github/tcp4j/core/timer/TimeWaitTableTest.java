@@ -102,4 +102,37 @@ class TimeWaitTableTest {
         assertTrue(bytesPerEntry <= 64.0, out);
         assertTrue(bytesPerEntry >= 40.0, "the measurement is plausible: " + out);
     }
+
+    @Test
+    void aTableThatStartsSmallGrowsByDoublingUpToItsCapacityKeepingItsEntries() {
+        TimeWaitTable table = new TimeWaitTable(false, 5000, 1, TWO_MSL, TimeWaitTable.Overflow.REFUSE);
+        IpAddress local = IpAddress.v4(0x0A000001);
+        assertEquals(1, table.allocated());
+        for (int i = 0; i < 5000; i++) {
+            assertTrue(table.insert(local, 80, IpAddress.v4(0x0B000000 + i), 40000 + i % 1000, i, -i, 7, 0, 0, i) >= 0);
+            if (i % 3 == 0) {
+                table.remove(table.find(local, 80, IpAddress.v4(0x0B000000 + i), 40000 + i % 1000));
+            }
+        }
+        assertEquals(4096, table.allocated(), "doubled from 1; removed entries are reused, so 3,333 live ones fit in 4,096");
+        assertEquals(5000 - 1667, table.size());
+        for (int i = 0; i < 5000; i++) {
+            int e = table.find(local, 80, IpAddress.v4(0x0B000000 + i), 40000 + i % 1000);
+            assertEquals(i % 3 != 0, e >= 0, "entry " + i);
+            if (e >= 0) {
+                assertEquals(i, table.sndNxt(e));
+                assertEquals(-i, table.rcvNxt(e));
+            }
+        }
+        assertEquals(5000 - 1667, table.expire(Long.MAX_VALUE - TWO_MSL));
+
+        TimeWaitTable full = new TimeWaitTable(true, 3000, 2, TWO_MSL, TimeWaitTable.Overflow.REFUSE);
+        IpAddress local6 = IpAddress.v6(0xfd00L << 48, 1);
+        for (int i = 0; i < 3000; i++) {
+            assertTrue(full.insert(local6, 80, IpAddress.v6(0xfd00L << 48, 100 + i), 40000, i, i, 0, 0, 0, i) >= 0);
+        }
+        assertEquals(3000, full.allocated(), "capped at the capacity, not the next power of two");
+        assertEquals(-1, full.insert(local6, 80, IpAddress.v6(0xfd00L << 48, 99), 40000, 0, 0, 0, 0, 0, 0), "full: refused");
+        assertEquals(2999, full.sndNxt(full.find(local6, 80, IpAddress.v6(0xfd00L << 48, 100 + 2999), 40000)));
+    }
 }
