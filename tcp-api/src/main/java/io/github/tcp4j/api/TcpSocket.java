@@ -56,7 +56,6 @@ public final class TcpSocket implements AutoCloseable {
     private volatile int soTimeoutMillis;
     private volatile int lingerSeconds = -1;
     private volatile boolean tcpNoDelay;
-    private volatile boolean keepAlive;
 
     private final ConnectionHandler handler = new ConnectionHandler() {
         @Override
@@ -436,26 +435,41 @@ public final class TcpSocket implements AutoCloseable {
 
     /**
      * Sets an option: {@link StandardSocketOptions#SO_LINGER} (0: close resets, like abort),
-     * {@link StandardSocketOptions#TCP_NODELAY} and {@link StandardSocketOptions#SO_KEEPALIVE}
-     * (recorded; Nagle's algorithm and keep-alive arrive with the data-transfer engine, until then
-     * every segment is sent at once and no keep-alive probes are sent).
+     * {@link StandardSocketOptions#SO_KEEPALIVE} (probes after the stack's idle time, see
+     * {@code TcpConfig.Builder.keepAlive}), {@link TcpSocketOptions#TCP_USER_TIMEOUT} (RFC 5482, in
+     * milliseconds), {@link StandardSocketOptions#TCP_NODELAY} (recorded; tcp4j has no Nagle
+     * algorithm yet, so every segment already goes out at once, as with TCP_NODELAY on).
      *
      * @throws UnsupportedOperationException for other options (buffer sizes are the stack's {@code TcpConfig})
      */
     public <T> TcpSocket setOption(SocketOption<T> name, T value) {
+        Objects.requireNonNull(value, "value");
         if (name == StandardSocketOptions.SO_LINGER) {
             lingerSeconds = (Integer) value;
         } else if (name == StandardSocketOptions.TCP_NODELAY) {
             tcpNoDelay = (Boolean) value;
         } else if (name == StandardSocketOptions.SO_KEEPALIVE) {
-            keepAlive = (Boolean) value;
+            boolean on = (Boolean) value;
+            driver.call(() -> {
+                conn.keepAlive(on);
+                return null;
+            });
+        } else if (name == TcpSocketOptions.TCP_USER_TIMEOUT) {
+            int millis = (Integer) value;
+            if (millis < 0) {
+                throw new IllegalArgumentException("TCP_USER_TIMEOUT must be >= 0: " + millis);
+            }
+            driver.call(() -> {
+                conn.userTimeout(millis * 1_000_000L);
+                return null;
+            });
         } else {
             throw new UnsupportedOperationException(name + " (buffer sizes and the like are set in the stack's TcpConfig)");
         }
         return this;
     }
 
-    /** Reads an option set with {@link #setOption}, or SO_RCVBUF / SO_SNDBUF (the stack's buffer sizes). */
+    /** Reads an option (those of {@link #setOption}, plus SO_RCVBUF / SO_SNDBUF: the stack's buffer sizes). */
     @SuppressWarnings("unchecked")
     public <T> T getOption(SocketOption<T> name) {
         Object v;
@@ -464,7 +478,9 @@ public final class TcpSocket implements AutoCloseable {
         } else if (name == StandardSocketOptions.TCP_NODELAY) {
             v = tcpNoDelay;
         } else if (name == StandardSocketOptions.SO_KEEPALIVE) {
-            v = keepAlive;
+            v = driver.call(conn::keepAlive);
+        } else if (name == TcpSocketOptions.TCP_USER_TIMEOUT) {
+            v = (int) (driver.call(conn::userTimeout) / 1_000_000L);
         } else if (name == StandardSocketOptions.SO_RCVBUF) {
             v = stack.host().config().receiveBufferSize();
         } else if (name == StandardSocketOptions.SO_SNDBUF) {

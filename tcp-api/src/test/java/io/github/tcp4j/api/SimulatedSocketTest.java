@@ -302,4 +302,23 @@ class SimulatedSocketTest {
         assertTrue(cs[0].isClosed());
         assertTrue(cs[1].isClosed());
     }
+
+    @Test
+    void keepAliveFindsAVanishedPeerAndTheUserTimeoutGivesUpOnUnacknowledgedData() throws IOException {
+        TcpSocket[] cs = connected();
+        cs[0].setOption(StandardSocketOptions.SO_KEEPALIVE, true);
+        assertTrue(cs[0].getOption(StandardSocketOptions.SO_KEEPALIVE));
+        cs[1].setOption(TcpSocketOptions.TCP_USER_TIMEOUT, 3000);
+        assertEquals(3000, cs[1].getOption(TcpSocketOptions.TCP_USER_TIMEOUT));
+        link.partition();
+        cs[1].getOutputStream().write(bytes("lost"));
+        net.advance(Duration.ofMillis(3100));
+        assertEquals(TcpState.CLOSED, cs[1].state(), "the user timeout (3 s) ended the server's side");
+        assertEquals("Connection timed out", assertThrows(SocketException.class, () -> cs[1].getOutputStream().write(1)).getMessage());
+        net.advance(Duration.ofHours(2).plusMinutes(15)); // the default idle time is 2 hours, then 9 probes 75 s apart
+        assertEquals(TcpState.CLOSED, cs[0].state(), "keep-alive gave up on the silent server");
+        assertEquals("Connection timed out", assertThrows(SocketException.class, () -> cs[0].getInputStream().read()).getMessage());
+        cs[0].close();
+        cs[1].close();
+    }
 }

@@ -48,6 +48,9 @@ public final class ActionExecutor {
             return;
         }
         fire(c, event, seg);
+        if (!c.scratch && !c.released) {
+            c.heardFromPeer();
+        }
         afterEvent(c, seg);
     }
 
@@ -86,6 +89,13 @@ public final class ActionExecutor {
             return;
         }
         c.retransmitAfterTimeout();
+    }
+
+    /** The keep-alive timer of {@code c} expired: probe, or give up through the table when the probes went unanswered. */
+    void keepAliveTimeout(TcpConnection c) {
+        if (c.keepAliveDue()) {
+            timerExpired(c, TcpEvent.KEEPALIVE_GIVE_UP);
+        }
     }
 
     /** The persist timer of {@code c} expired: probe the peer's zero window. */

@@ -60,7 +60,7 @@ public final class ControlBlocks {
     /** The connection's timer that fires first, or null when none runs. */
     public static Timer nextTimer(TcpConnection c) {
         Timer next = null;
-        for (Timer t : new Timer[] {c.retransmitTimer, c.persistTimer, c.finWait2Timer}) {
+        for (Timer t : new Timer[] {c.retransmitTimer, c.persistTimer, c.finWait2Timer, c.userTimer, c.keepAliveTimer}) {
             if (t.isScheduled() && (next == null || t.deadline() < next.deadline())) {
                 next = t;
             }

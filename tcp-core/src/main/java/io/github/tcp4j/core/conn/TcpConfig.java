@@ -30,6 +30,11 @@ public final class TcpConfig {
     private final boolean timestamps;
     private final int challengeAckLimitPerSecond;
     private final long dupAckIntervalNanos;
+    private final long userTimeoutNanos;
+    private final boolean keepAlive;
+    private final long keepAliveIdleNanos;
+    private final long keepAliveIntervalNanos;
+    private final int keepAliveCount;
     private final int synBacklog;
     private final int ephemeralLow;
     private final int ephemeralHigh;
@@ -53,6 +58,11 @@ public final class TcpConfig {
         this.timestamps = b.timestamps;
         this.challengeAckLimitPerSecond = b.challengeAckLimitPerSecond;
         this.dupAckIntervalNanos = b.dupAckIntervalNanos;
+        this.userTimeoutNanos = b.userTimeoutNanos;
+        this.keepAlive = b.keepAlive;
+        this.keepAliveIdleNanos = b.keepAliveIdleNanos;
+        this.keepAliveIntervalNanos = b.keepAliveIntervalNanos;
+        this.keepAliveCount = b.keepAliveCount;
         this.synBacklog = b.synBacklog;
         this.ephemeralLow = b.ephemeralLow;
         this.ephemeralHigh = b.ephemeralHigh;
@@ -89,6 +99,11 @@ public final class TcpConfig {
         b.timestamps = timestamps;
         b.challengeAckLimitPerSecond = challengeAckLimitPerSecond;
         b.dupAckIntervalNanos = dupAckIntervalNanos;
+        b.userTimeoutNanos = userTimeoutNanos;
+        b.keepAlive = keepAlive;
+        b.keepAliveIdleNanos = keepAliveIdleNanos;
+        b.keepAliveIntervalNanos = keepAliveIntervalNanos;
+        b.keepAliveCount = keepAliveCount;
         b.synBacklog = synBacklog;
         b.ephemeralLow = ephemeralLow;
         b.ephemeralHigh = ephemeralHigh;
@@ -190,6 +205,31 @@ public final class TcpConfig {
         return dupAckIntervalNanos;
     }
 
+    /** RFC 5482's user timeout: how long sent data may stay unacknowledged before the connection is given up; 0: off (R2 applies). */
+    public long userTimeoutNanos() {
+        return userTimeoutNanos;
+    }
+
+    /** True when connections send keep-alive probes by default (SO_KEEPALIVE; off, as RFC 9293 3.8.4 says). */
+    public boolean keepAlive() {
+        return keepAlive;
+    }
+
+    /** Idle time before the first keep-alive probe (Linux's tcp_keepalive_time, 2 hours; RFC 9293 3.8.4: at least 2 hours). */
+    public long keepAliveIdleNanos() {
+        return keepAliveIdleNanos;
+    }
+
+    /** Time between unanswered keep-alive probes (Linux's tcp_keepalive_intvl, 75 s). */
+    public long keepAliveIntervalNanos() {
+        return keepAliveIntervalNanos;
+    }
+
+    /** Unanswered probes before the connection is given up (Linux's tcp_keepalive_probes, 9). */
+    public int keepAliveCount() {
+        return keepAliveCount;
+    }
+
     /** Half-open connections (SYN-RECEIVED) a listener holds at most (Linux's tcp_max_syn_backlog). */
     public int synBacklog() {
         return synBacklog;
@@ -225,6 +265,11 @@ public final class TcpConfig {
         private boolean timestamps = true;
         private int challengeAckLimitPerSecond = 1000;
         private long dupAckIntervalNanos = Duration.ofMillis(500).toNanos();
+        private long userTimeoutNanos;
+        private boolean keepAlive;
+        private long keepAliveIdleNanos = Duration.ofHours(2).toNanos();
+        private long keepAliveIntervalNanos = Duration.ofSeconds(75).toNanos();
+        private int keepAliveCount = 9;
         private int synBacklog = 256;
         private int ephemeralLow = 49152;
         private int ephemeralHigh = 65535;
@@ -344,6 +389,29 @@ public final class TcpConfig {
                 throw new IllegalArgumentException("dupAckInterval must not be negative: " + interval);
             }
             this.dupAckIntervalNanos = interval.toNanos();
+            return this;
+        }
+
+        /** RFC 5482 user timeout: give up when sent data stays unacknowledged this long (default zero: off, R2 applies). */
+        public Builder userTimeout(Duration timeout) {
+            Objects.requireNonNull(timeout, "timeout");
+            if (timeout.isNegative()) {
+                throw new IllegalArgumentException("userTimeout must not be negative: " + timeout);
+            }
+            this.userTimeoutNanos = timeout.toNanos();
+            return this;
+        }
+
+        /**
+         * Keep-alive for every connection (SO_KEEPALIVE; default off): after {@code idle} without
+         * a segment from the peer, probe every {@code interval}; after {@code count} unanswered
+         * probes, reset the connection ("connection timed out").
+         */
+        public Builder keepAlive(boolean on, Duration idle, Duration interval, int count) {
+            this.keepAlive = on;
+            this.keepAliveIdleNanos = positive("idle", idle);
+            this.keepAliveIntervalNanos = positive("interval", interval);
+            this.keepAliveCount = range("count", count, 1, 1000);
             return this;
         }
 

@@ -154,6 +154,13 @@ public final class TcpConnection implements ConnectionView {
     final Timer retransmitTimer;
     final Timer finWait2Timer;
     final Timer persistTimer;
+    final Timer userTimer;
+    final Timer keepAliveTimer;
+    /** RFC 5482: how long sent data may stay unacknowledged (0: off). */
+    long userTimeoutNanos;
+    boolean keepAliveOn;
+    private int keepAliveProbes;
+    private long lastHeardNanos;
 
     TcpConnection(ConnectionHost host, IpAddress localAddress, int localPort, IpAddress remoteAddress, int remotePort,
             boolean scratch) {
@@ -169,6 +176,10 @@ public final class TcpConnection implements ConnectionView {
         this.retransmitTimer = new Timer("retransmission", (t, now) -> host.executor().retransmitTimeout(this));
         this.finWait2Timer = new Timer("FIN-WAIT-2", (t, now) -> host.executor().timerExpired(this, TcpEvent.FIN_WAIT_2_TIMEOUT));
         this.persistTimer = new Timer("persist", (t, now) -> host.executor().persistTimeout(this));
+        this.userTimer = new Timer("user timeout", (t, now) -> host.executor().timerExpired(this, TcpEvent.USER_TIMEOUT));
+        this.keepAliveTimer = new Timer("keep-alive", (t, now) -> host.executor().keepAliveTimeout(this));
+        this.userTimeoutNanos = config.userTimeoutNanos();
+        this.keepAliveOn = config.keepAlive();
     }
 
     // =================================================================== the application's calls
@@ -285,6 +296,41 @@ public final class TcpConnection implements ConnectionView {
         applicationClosed = true;
         host.executor().userCall(this, TcpEvent.ABORT);
         dropReceiveBuffer();
+    }
+
+    /**
+     * Turns keep-alive on or off for this connection (SO_KEEPALIVE), with the stack's idle time,
+     * interval and probe count (RFC 9293 3.8.4: off unless asked for).
+     */
+    public void keepAlive(boolean on) {
+        keepAliveOn = on;
+        if (!on) {
+            host.wheel().cancel(keepAliveTimer);
+        } else if (state.isSynchronized() && !released && !keepAliveTimer.isScheduled()) {
+            lastHeardNanos = host.now();
+            host.wheel().schedule(keepAliveTimer, lastHeardNanos + config.keepAliveIdleNanos());
+        }
+    }
+
+    /** True when keep-alive is on. */
+    public boolean keepAlive() {
+        return keepAliveOn;
+    }
+
+    /** Sets RFC 5482's user timeout for this connection, in nanoseconds (0: off, the retransmission limit applies). */
+    public void userTimeout(long nanos) {
+        if (nanos < 0) {
+            throw new IllegalArgumentException("user timeout must be >= 0: " + nanos);
+        }
+        userTimeoutNanos = nanos;
+        if (nanos == 0) {
+            host.wheel().cancel(userTimer);
+        }
+    }
+
+    /** The user timeout in nanoseconds (0: off). */
+    public long userTimeout() {
+        return userTimeoutNanos;
     }
 
     /** Sets what the application hears from this connection (null: nothing). */
@@ -551,8 +597,12 @@ public final class TcpConnection implements ConnectionView {
         }
         if (sndUna == sndNxt) {
             host.wheel().cancel(retransmitTimer);
+            host.wheel().cancel(userTimer);
         } else {
             host.wheel().schedule(retransmitTimer, host.now() + rtt.rto()); // RFC 6298 5.3
+            if (userTimeoutNanos > 0) {
+                host.wheel().schedule(userTimer, host.now() + userTimeoutNanos); // RFC 5482: new data acknowledged
+            }
         }
         if (dataAcked > 0) {
             notifyApp(WRITABLE);
@@ -680,9 +730,52 @@ public final class TcpConnection implements ConnectionView {
             transmit(sndNxt, TcpFlags.ACK, 0, 0, false);
         }
         ackNeeded = false;
-        if (sndUna != sndNxt && !retransmitTimer.isScheduled() && !scratch && !released) {
-            host.wheel().schedule(retransmitTimer, host.now() + rtt.rto());
+        if (sndUna != sndNxt && !scratch && !released) {
+            if (!retransmitTimer.isScheduled()) {
+                host.wheel().schedule(retransmitTimer, host.now() + rtt.rto());
+            }
+            if (userTimeoutNanos > 0 && !userTimer.isScheduled()) {
+                host.wheel().schedule(userTimer, host.now() + userTimeoutNanos); // RFC 5482
+            }
         }
+    }
+
+    /** A segment came from the peer: it is alive (keep-alive starts counting again). */
+    void heardFromPeer() {
+        lastHeardNanos = host.now();
+        keepAliveProbes = 0;
+        if (keepAliveOn && !keepAliveTimer.isScheduled() && state.isSynchronized()) {
+            host.wheel().schedule(keepAliveTimer, lastHeardNanos + config.keepAliveIdleNanos());
+        }
+    }
+
+    /**
+     * The keep-alive timer fired: if the peer was heard from since, wait again; with data in
+     * flight, retransmission watches the peer; otherwise send a probe (an ACK with SEG.SEQ =
+     * SND.UNA - 1, which the peer must answer, RFC 9293 3.8.4).
+     *
+     * @return true when {@link TcpConfig#keepAliveCount()} probes went unanswered: give up
+     */
+    boolean keepAliveDue() {
+        if (!keepAliveOn || released || !state.isSynchronized()) {
+            return false;
+        }
+        long now = host.now();
+        if (keepAliveProbes == 0 && now - lastHeardNanos < config.keepAliveIdleNanos()) {
+            host.wheel().schedule(keepAliveTimer, lastHeardNanos + config.keepAliveIdleNanos());
+            return false;
+        }
+        if (sndUna != sndNxt) {
+            host.wheel().schedule(keepAliveTimer, now + config.keepAliveIdleNanos());
+            return false;
+        }
+        if (keepAliveProbes >= config.keepAliveCount()) {
+            return true;
+        }
+        transmit(sndUna - 1, TcpFlags.ACK, 0, 0, false);
+        keepAliveProbes++;
+        host.wheel().schedule(keepAliveTimer, now + config.keepAliveIntervalNanos());
+        return false;
     }
 
     private int bufferedBytes() {
@@ -750,6 +843,8 @@ public final class TcpConnection implements ConnectionView {
         host.wheel().cancel(retransmitTimer);
         host.wheel().cancel(finWait2Timer);
         host.wheel().cancel(persistTimer);
+        host.wheel().cancel(userTimer);
+        host.wheel().cancel(keepAliveTimer);
     }
 
     /** Releases what the stack holds for this connection (the receive buffer stays until the application closes). */

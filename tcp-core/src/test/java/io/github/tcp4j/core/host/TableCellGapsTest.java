@@ -10,6 +10,7 @@ import static io.github.tcp4j.core.wire.TcpFlags.FIN;
 import static io.github.tcp4j.core.wire.TcpFlags.RST;
 import static io.github.tcp4j.core.wire.TcpFlags.SYN;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.github.tcp4j.core.conn.ConnectionHandler;
 import io.github.tcp4j.core.conn.TcpConfig;
@@ -317,6 +318,67 @@ class TableCellGapsTest {
             }).then(l::abort).expect("RST of the half-open connection", s -> flagsAre(s, RST) && s.seq() == iss[0] + 1).run();
             assertEquals(TcpState.CLOSED, l.state());
             assertEquals(0, l.synQueueLength());
+        }
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @EnumSource(value = TcpState.class, names = {"ESTABLISHED", "FIN_WAIT_1", "CLOSE_WAIT", "CLOSING", "LAST_ACK"})
+    void theUserTimeoutEndsAConnectionWhoseDataOrFinStaysUnacknowledged(TcpState state) {
+        // RFC 5482: data (or our FIN) unacknowledged for the user timeout ends the connection, long before R2
+        TcpConfig config = TcpConfig.builder().userTimeout(Duration.ofSeconds(5)).build();
+        try (Driven d = new Driven(config).to(state)) {
+            if (state == TcpState.ESTABLISHED || state == TcpState.CLOSE_WAIT) {
+                io.netty.buffer.ByteBuf data = Unpooled.copiedBuffer("unanswered", StandardCharsets.UTF_8);
+                d.c.send(data);
+                data.release();
+            }
+            d.sp.net.advance(Duration.ofMillis(4900));
+            assertEquals(state, d.c.state(), "not before the user timeout");
+            d.sp.net.advance(Duration.ofMillis(200));
+            assertEquals(TcpState.CLOSED, d.c.state());
+            assertEquals(TcpError.TIMED_OUT, d.c.failure());
+        }
+    }
+
+    @Test
+    void theUserTimeoutAlsoBoundsTheHandshake() {
+        TcpConfig config = TcpConfig.builder().userTimeout(Duration.ofSeconds(2)).build();
+        try (StackAndPeer sp = new StackAndPeer(config)) {
+            PeerScript peer = sp.script(80, 40000); // never answers
+            TcpConnection c = sp.stack.connect(null, 40000, PEER, 80, ConnectionHandler.NONE);
+            sp.net.advance(Duration.ofMillis(2100));
+            assertEquals(TcpState.CLOSED, c.state(), "SYN_SENT: the user timeout comes before the SYN retries");
+            assertEquals(TcpError.TIMED_OUT, c.failure());
+            TcpListener l = sp.stack.listen(null, 80, 4, false);
+            PeerScript client = sp.script(40001, 80);
+            client.send(x -> syn(IRS)).expectFlags(SYN | ACK).run(); // and never the ACK
+            assertEquals(1, l.synQueueLength());
+            sp.net.advance(Duration.ofMillis(2100));
+            assertEquals(0, l.synQueueLength(), "SYN_RECEIVED: the half-open connection is dropped");
+            assertEquals(TcpState.LISTEN, l.state());
+            peer.release();
+            l.close();
+        }
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @EnumSource(value = TcpState.class, names = {"ESTABLISHED", "FIN_WAIT_2", "CLOSE_WAIT"})
+    void keepAliveGivesUpOnASilentPeerWithARst(TcpState state) {
+        // RFC 9293 3.8.4 (and Linux): idle, then probes; when none is answered, the connection is reset
+        TcpConfig config = TcpConfig.builder().keepAlive(true, Duration.ofSeconds(10), Duration.ofSeconds(1), 3).build();
+        try (Driven d = new Driven(config).to(state)) {
+            long start = d.sp.net.now();
+            int probeSeq = d.sndNxt - 1;
+            for (int i = 0; i < 3; i++) {
+                d.peer.expect("keep-alive probe " + (i + 1) + " <SEQ=SND.UNA-1>", x -> flagsAre(x, ACK) && x.seq() == probeSeq,
+                        Duration.ofSeconds(11)).run();
+            }
+            int rstSeq = d.sndNxt;
+            d.peer.expect("<SEQ=SND.NXT><CTL=RST>", x -> flagsAre(x, RST) && x.seq() == rstSeq, Duration.ofSeconds(2)).run();
+            assertEquals(TcpState.CLOSED, d.c.state());
+            assertEquals(TcpError.TIMED_OUT, d.c.failure());
+            long took = d.sp.net.now() - start;
+            assertTrue(took >= 12_900_000_000L && took < 14_000_000_000L, "10 s idle (from the last segment heard), then 3 probes 1 s apart: " + took);
         }
     }
 }
