@@ -437,10 +437,13 @@ public final class TcpSocket implements AutoCloseable {
      * Sets an option: {@link StandardSocketOptions#SO_LINGER} (0: close resets, like abort),
      * {@link StandardSocketOptions#SO_KEEPALIVE} (probes after the stack's idle time, see
      * {@code TcpConfig.Builder.keepAlive}), {@link TcpSocketOptions#TCP_USER_TIMEOUT} (RFC 5482, in
-     * milliseconds), {@link StandardSocketOptions#TCP_NODELAY} (recorded; tcp4j has no Nagle
-     * algorithm yet, so every segment already goes out at once, as with TCP_NODELAY on).
+     * milliseconds), {@link StandardSocketOptions#SO_SNDBUF} and {@link StandardSocketOptions#SO_RCVBUF}
+     * (at any time; the window scale was agreed in the SYNs with the stack's {@code TcpConfig} size,
+     * and a window already advertised is honoured), {@link StandardSocketOptions#TCP_NODELAY}
+     * (recorded; tcp4j has no Nagle algorithm yet, so every segment already goes out at once, as
+     * with TCP_NODELAY on).
      *
-     * @throws UnsupportedOperationException for other options (buffer sizes are the stack's {@code TcpConfig})
+     * @throws UnsupportedOperationException for other options
      */
     public <T> TcpSocket setOption(SocketOption<T> name, T value) {
         Objects.requireNonNull(value, "value");
@@ -452,6 +455,20 @@ public final class TcpSocket implements AutoCloseable {
             boolean on = (Boolean) value;
             driver.call(() -> {
                 conn.keepAlive(on);
+                return null;
+            });
+        } else if (name == StandardSocketOptions.SO_SNDBUF || name == StandardSocketOptions.SO_RCVBUF) {
+            int bytes = (Integer) value;
+            if (bytes < 1) {
+                throw new IllegalArgumentException(name + " must be >= 1: " + bytes);
+            }
+            boolean send = name == StandardSocketOptions.SO_SNDBUF;
+            driver.call(() -> {
+                if (send) {
+                    conn.sendBufferSize(bytes);
+                } else {
+                    conn.receiveBufferSize(bytes);
+                }
                 return null;
             });
         } else if (name == TcpSocketOptions.TCP_USER_TIMEOUT) {
@@ -469,7 +486,7 @@ public final class TcpSocket implements AutoCloseable {
         return this;
     }
 
-    /** Reads an option (those of {@link #setOption}, plus SO_RCVBUF / SO_SNDBUF: the stack's buffer sizes). */
+    /** Reads an option set with {@link #setOption} (buffer sizes start as the stack's {@code TcpConfig} says). */
     @SuppressWarnings("unchecked")
     public <T> T getOption(SocketOption<T> name) {
         Object v;
@@ -482,9 +499,9 @@ public final class TcpSocket implements AutoCloseable {
         } else if (name == TcpSocketOptions.TCP_USER_TIMEOUT) {
             v = (int) (driver.call(conn::userTimeout) / 1_000_000L);
         } else if (name == StandardSocketOptions.SO_RCVBUF) {
-            v = stack.host().config().receiveBufferSize();
+            v = driver.call(conn::receiveBufferSize);
         } else if (name == StandardSocketOptions.SO_SNDBUF) {
-            v = stack.host().config().sendBufferSize();
+            v = driver.call(conn::sendBufferSize);
         } else {
             throw new UnsupportedOperationException(name.name());
         }

@@ -321,4 +321,28 @@ class SimulatedSocketTest {
         cs[0].close();
         cs[1].close();
     }
+
+    @Test
+    void bufferSizesCanShrinkWithoutLosingAByte() throws Exception {
+        TcpSocket[] cs = connected();
+        assertEquals(256 * 1024, cs[1].getOption(StandardSocketOptions.SO_RCVBUF), "the stack's default to start with");
+        cs[1].setOption(StandardSocketOptions.SO_RCVBUF, 4096);
+        cs[0].setOption(StandardSocketOptions.SO_SNDBUF, 2048);
+        assertEquals(4096, cs[1].getOption(StandardSocketOptions.SO_RCVBUF));
+        assertEquals(2048, cs[0].getOption(StandardSocketOptions.SO_SNDBUF));
+        byte[] data = new byte[400_000];
+        new java.util.Random(8).nextBytes(data);
+        CompletableFuture<Void> sent = cs[0].writeAsync(ByteBuffer.wrap(data));
+        ByteBuffer got = ByteBuffer.allocate(data.length);
+        while (got.hasRemaining()) {
+            ByteBuffer small = ByteBuffer.allocate(1000); // a slow reader: 1,000 bytes at a time
+            int n = cs[1].read(small);
+            got.put(small.flip());
+            assertTrue(n > 0);
+        }
+        assertTrue(sent.isDone());
+        assertArrayEquals(data, got.array());
+        cs[0].close();
+        cs[1].close();
+    }
 }

@@ -19,7 +19,7 @@ import java.util.TreeMap;
  */
 final class ReceiveBuffer {
 
-    private final int capacity;
+    private int capacity;
     private final ArrayDeque<ByteBuf> ready = new ArrayDeque<>();
     private final TreeMap<Long, ByteBuf> outOfOrder = new TreeMap<>();
     private long nextOffset;
@@ -29,6 +29,11 @@ final class ReceiveBuffer {
 
     ReceiveBuffer(int capacity) {
         this.capacity = capacity;
+    }
+
+    /** Changes the capacity (SO_RCVBUF); the window already advertised is honoured regardless. */
+    void capacity(int bytes) {
+        this.capacity = bytes;
     }
 
     /** The buffer's capacity (SO_RCVBUF). */

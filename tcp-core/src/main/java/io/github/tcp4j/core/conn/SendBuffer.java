@@ -16,7 +16,7 @@ final class SendBuffer {
 
     private static final int CHUNK = 16 * 1024;
 
-    private final int capacity;
+    private int capacity;
     private final ByteBufAllocator alloc;
     private final ArrayDeque<ByteBuf> chunks = new ArrayDeque<>();
     private int size;
@@ -26,6 +26,11 @@ final class SendBuffer {
         this.alloc = alloc;
     }
 
+    /** Changes the capacity; bytes already held stay even if they exceed it (then nothing more is taken until they drain). */
+    void capacity(int bytes) {
+        this.capacity = bytes;
+    }
+
     /** Bytes held. */
     int size() {
         return size;
@@ -33,7 +38,7 @@ final class SendBuffer {
 
     /** Room left. */
     int free() {
-        return capacity - size;
+        return Math.max(0, capacity - size);
     }
 
     /**

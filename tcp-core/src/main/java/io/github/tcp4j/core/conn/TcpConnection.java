@@ -159,6 +159,8 @@ public final class TcpConnection implements ConnectionView {
     /** RFC 5482: how long sent data may stay unacknowledged (0: off). */
     long userTimeoutNanos;
     boolean keepAliveOn;
+    private int sendBufferSize;
+    private int receiveBufferSize;
     private int keepAliveProbes;
     private long lastHeardNanos;
 
@@ -180,6 +182,8 @@ public final class TcpConnection implements ConnectionView {
         this.keepAliveTimer = new Timer("keep-alive", (t, now) -> host.executor().keepAliveTimeout(this));
         this.userTimeoutNanos = config.userTimeoutNanos();
         this.keepAliveOn = config.keepAlive();
+        this.sendBufferSize = config.sendBufferSize();
+        this.receiveBufferSize = config.receiveBufferSize();
     }
 
     // =================================================================== the application's calls
@@ -312,6 +316,43 @@ public final class TcpConnection implements ConnectionView {
         }
     }
 
+    /**
+     * Sets the send buffer's size (SO_SNDBUF) in bytes, at any time; bytes already queued stay.
+     */
+    public void sendBufferSize(int bytes) {
+        if (bytes < 1) {
+            throw new IllegalArgumentException("send buffer size must be >= 1: " + bytes);
+        }
+        sendBufferSize = bytes;
+        if (sendBuffer != null) {
+            sendBuffer.capacity(bytes);
+        }
+    }
+
+    /** The send buffer's size in bytes. */
+    public int sendBufferSize() {
+        return sendBufferSize;
+    }
+
+    /**
+     * Sets the receive buffer's size (SO_RCVBUF) in bytes. Best before connecting: the window scale
+     * is agreed in the SYNs, and a window already advertised is honoured even if larger.
+     */
+    public void receiveBufferSize(int bytes) {
+        if (bytes < 1) {
+            throw new IllegalArgumentException("receive buffer size must be >= 1: " + bytes);
+        }
+        receiveBufferSize = bytes;
+        if (receiveBuffer != null) {
+            receiveBuffer.capacity(bytes);
+        }
+    }
+
+    /** The receive buffer's size in bytes. */
+    public int receiveBufferSize() {
+        return receiveBufferSize;
+    }
+
     /** True when keep-alive is on. */
     public boolean keepAlive() {
         return keepAliveOn;
@@ -385,7 +426,7 @@ public final class TcpConnection implements ConnectionView {
 
     /** Room left in the send buffer. */
     public int sendFree() {
-        return sendBuffer == null ? config.sendBufferSize() : sendBuffer.free();
+        return sendBuffer == null ? sendBufferSize : sendBuffer.free();
     }
 
     /** True when the peer's FIN has been received (reading ends after the buffered bytes). */
@@ -979,17 +1020,17 @@ public final class TcpConnection implements ConnectionView {
 
     private void ensureBuffers() {
         if (sendBuffer == null) {
-            sendBuffer = new SendBuffer(config.sendBufferSize(), host.allocator());
+            sendBuffer = new SendBuffer(sendBufferSize, host.allocator());
         }
         if (receiveBuffer == null && !applicationClosed) {
-            receiveBuffer = new ReceiveBuffer(config.receiveBufferSize());
+            receiveBuffer = new ReceiveBuffer(receiveBufferSize);
         }
     }
 
     /** The smallest shift that lets the window field express the whole receive buffer (RFC 7323 2.2). */
     private int ourWindowShift() {
         int shift = 0;
-        while (shift < MAX_WINDOW_SHIFT && (config.receiveBufferSize() >> shift) > 0xFFFF) {
+        while (shift < MAX_WINDOW_SHIFT && (receiveBufferSize >> shift) > 0xFFFF) {
             shift++;
         }
         return shift;
