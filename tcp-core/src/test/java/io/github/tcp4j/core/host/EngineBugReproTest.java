@@ -87,6 +87,44 @@ class EngineBugReproTest {
                         new FaultScenario.Advance(3402), new FaultScenario.Write(Side.CLIENT, 5503)));
     }
 
+    /**
+     * RFC 9293 3.10.7.4: with a zero receive window "special allowance should be made to accept
+     * valid ACKs, URGs, and RSTs", and 3.5.3 (SHLD-2) lets a RST carry data. A RST with a few bytes
+     * of data exactly at RCV.NXT, while the receive buffer is full, must reset the connection.
+     */
+    @Test
+    @Disabled("ENGINE BUG: SegmentClassifier.acceptable finds every segment with data unacceptable when RCV.WND = 0, so a"
+            + " RST carrying data at exactly RCV.NXT is ignored (RFC 9293 3.10.7.4: accept valid RSTs with a zero window; SHLD-2)")
+    void aRstWithDataAtRcvNxtResetsEvenWithAZeroWindow() {
+        TcpConfig config = TcpConfig.builder().receiveBufferSize(2000).build();
+        try (TwoHosts h = new TwoHosts(config)) {
+            TcpListener listener = h.b.listen(null, 80, 16, false);
+            TcpConnection client = h.a.connect(null, 40000, TwoHosts.B, 80, ConnectionHandler.NONE);
+            h.run(Duration.ofMillis(100));
+            TcpConnection server = listener.accept();
+            assertNotNull(server);
+            try {
+                write(client, Side.CLIENT, 0, 2000);
+                h.run(Duration.ofMillis(100));
+                assertEquals(0, server.rcvWnd(), "the server's receive buffer is full");
+                io.github.tcp4j.core.wire.TcpSegment rst = new io.github.tcp4j.core.wire.TcpSegment().sourcePort(40000)
+                        .destinationPort(80).seq(server.rcvNxt()).ack(server.sndNxt())
+                        .flags(io.github.tcp4j.core.wire.TcpFlags.RST | io.github.tcp4j.core.wire.TcpFlags.ACK)
+                        .payload(Unpooled.copiedBuffer(new byte[] {'b', 'y', 'e'}));
+                ByteBuf bytes = io.github.tcp4j.core.wire.TcpCodec.encode(rst, TwoHosts.A, TwoHosts.B,
+                        io.netty.buffer.UnpooledByteBufAllocator.DEFAULT);
+                rst.release();
+                h.b.receive(TwoHosts.A, TwoHosts.B, bytes);
+                assertEquals(io.github.tcp4j.core.fsm.TcpState.CLOSED, server.state(), "reset by the RST");
+                assertEquals(io.github.tcp4j.core.conn.TcpError.RESET, server.failure());
+            } finally {
+                client.abort();
+                server.abort();
+                listener.close();
+            }
+        }
+    }
+
     interface CrossedHoles {
         void check(TwoHosts h, TcpConnection client, TcpConnection server, int total);
     }
