@@ -125,6 +125,51 @@ class EngineBugReproTest {
         }
     }
 
+    /**
+     * The server's end is gone (aborted, its RST lost) while the client's is still ESTABLISHED; then
+     * a forged SYN with the client's 4-tuple (no sequence number to guess) makes the listener open a
+     * new half-open connection with an unrelated IRS. Its SYN,ACK is out of the client's window, the
+     * client's ACK is out of the new connection's window, and each answers the other's unacceptable
+     * segment with an ACK (RFC 9293 3.10.7.4), with no rate limit (Linux limits these to one per
+     * 500 ms, tcp_invalid_ratelimit; RFC 5961 section 7 limits challenge ACKs): an ACK ping-pong at
+     * the round-trip rate, and each SYN,ACK retransmission starts one more, until the half-open
+     * connection's retries run out: over 32,000 segments in 63 s from one forged SYN (20 ms RTT).
+     * The injection property found it in FIN-WAIT-2 / LAST-ACK with a forged RST before the SYN.
+     */
+    @Test
+    @Disabled("ENGINE BUG: the ACK that answers an unacceptable segment (TransitionTable RCV_UNACCEPTABLE -> SEND_ACK) is not"
+            + " rate-limited, so two ends that disagree on sequence numbers ping-pong ACKs at the round-trip rate")
+    void aStaleEndAndAForgedHalfOpenConnectionDoNotPingPongAcks() {
+        try (TwoHosts h = new TwoHosts()) {
+            TcpListener listener = h.b.listen(null, 80, 16, false);
+            TcpConnection client = h.a.connect(null, 40000, TwoHosts.B, 80, ConnectionHandler.NONE);
+            h.run(Duration.ofMillis(100));
+            TcpConnection server = listener.accept();
+            assertNotNull(server);
+            try {
+                h.link.partition();
+                server.abort(); // its RST is lost: the client's end stays ESTABLISHED
+                h.link.heal();
+                io.github.tcp4j.core.wire.TcpSegment syn = new io.github.tcp4j.core.wire.TcpSegment().sourcePort(40000)
+                        .destinationPort(80).seq(client.sndNxt() + 0x40000000).flags(io.github.tcp4j.core.wire.TcpFlags.SYN)
+                        .window(65535);
+                ByteBuf bytes = io.github.tcp4j.core.wire.TcpCodec.encode(syn, TwoHosts.A, TwoHosts.B,
+                        io.netty.buffer.UnpooledByteBufAllocator.DEFAULT);
+                syn.release();
+                long before = h.a.stats().segmentsSent() + h.b.stats().segmentsSent();
+                h.b.receive(TwoHosts.A, TwoHosts.B, bytes);
+                h.run(Duration.ofSeconds(1));
+                long sent = h.a.stats().segmentsSent() + h.b.stats().segmentsSent() - before;
+                assertTrue(sent < 20, "segments sent within 1 s of one forged SYN: " + sent + "\n"
+                        + String.join("\n", h.wire().subList(Math.max(0, h.wire().size() - 6), h.wire().size())));
+            } finally {
+                client.abort();
+                server.abort();
+                listener.close();
+            }
+        }
+    }
+
     interface CrossedHoles {
         void check(TwoHosts h, TcpConnection client, TcpConnection server, int total);
     }
