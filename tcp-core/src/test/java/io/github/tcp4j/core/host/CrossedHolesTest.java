@@ -86,6 +86,89 @@ class CrossedHolesTest {
                         new FaultScenario.Advance(3402), new FaultScenario.Write(Side.CLIENT, 5503)));
     }
 
+    /**
+     * RFC 9293 3.10.7.4: with a zero receive window "special allowance should be made to accept
+     * valid ACKs, URGs, and RSTs", and 3.5.3 (SHLD-2) lets a RST carry data. A RST with a few bytes
+     * of data exactly at RCV.NXT, while the receive buffer is full, must reset the connection.
+     */
+    @Test
+    @Disabled("ENGINE BUG: SegmentClassifier.acceptable finds every segment with data unacceptable when RCV.WND = 0, so a"
+            + " RST carrying data at exactly RCV.NXT is ignored (RFC 9293 3.10.7.4: accept valid RSTs with a zero window; SHLD-2)")
+    void aRstWithDataAtRcvNxtResetsEvenWithAZeroWindow() {
+        TcpConfig config = TcpConfig.builder().receiveBufferSize(2000).build();
+        try (TwoHosts h = new TwoHosts(config)) {
+            TcpListener listener = h.b.listen(null, 80, 16, false);
+            TcpConnection client = h.a.connect(null, 40000, TwoHosts.B, 80, ConnectionHandler.NONE);
+            h.run(Duration.ofMillis(100));
+            TcpConnection server = listener.accept();
+            assertNotNull(server);
+            try {
+                write(client, Side.CLIENT, 0, 2000);
+                h.run(Duration.ofMillis(100));
+                assertEquals(0, server.rcvWnd(), "the server's receive buffer is full");
+                io.github.tcp4j.core.wire.TcpSegment rst = new io.github.tcp4j.core.wire.TcpSegment().sourcePort(40000)
+                        .destinationPort(80).seq(server.rcvNxt()).ack(server.sndNxt())
+                        .flags(io.github.tcp4j.core.wire.TcpFlags.RST | io.github.tcp4j.core.wire.TcpFlags.ACK)
+                        .payload(Unpooled.copiedBuffer(new byte[] {'b', 'y', 'e'}));
+                ByteBuf bytes = io.github.tcp4j.core.wire.TcpCodec.encode(rst, TwoHosts.A, TwoHosts.B,
+                        io.netty.buffer.UnpooledByteBufAllocator.DEFAULT);
+                rst.release();
+                h.b.receive(TwoHosts.A, TwoHosts.B, bytes);
+                assertEquals(io.github.tcp4j.core.fsm.TcpState.CLOSED, server.state(), "reset by the RST");
+                assertEquals(io.github.tcp4j.core.conn.TcpError.RESET, server.failure());
+            } finally {
+                client.abort();
+                server.abort();
+                listener.close();
+            }
+        }
+    }
+
+    /**
+     * The server's end is gone (aborted, its RST lost) while the client's is still ESTABLISHED; then
+     * a forged SYN with the client's 4-tuple (no sequence number to guess) makes the listener open a
+     * new half-open connection with an unrelated IRS. Its SYN,ACK is out of the client's window, the
+     * client's ACK is out of the new connection's window, and each answers the other's unacceptable
+     * segment with an ACK (RFC 9293 3.10.7.4), with no rate limit (Linux limits these to one per
+     * 500 ms, tcp_invalid_ratelimit; RFC 5961 section 7 limits challenge ACKs): an ACK ping-pong at
+     * the round-trip rate, and each SYN,ACK retransmission starts one more, until the half-open
+     * connection's retries run out: over 32,000 segments in 63 s from one forged SYN (20 ms RTT).
+     * The injection property found it in FIN-WAIT-2 / LAST-ACK with a forged RST before the SYN.
+     */
+    @Test
+    @Disabled("ENGINE BUG: the ACK that answers an unacceptable segment (TransitionTable RCV_UNACCEPTABLE -> SEND_ACK) is not"
+            + " rate-limited, so two ends that disagree on sequence numbers ping-pong ACKs at the round-trip rate")
+    void aStaleEndAndAForgedHalfOpenConnectionDoNotPingPongAcks() {
+        try (TwoHosts h = new TwoHosts()) {
+            TcpListener listener = h.b.listen(null, 80, 16, false);
+            TcpConnection client = h.a.connect(null, 40000, TwoHosts.B, 80, ConnectionHandler.NONE);
+            h.run(Duration.ofMillis(100));
+            TcpConnection server = listener.accept();
+            assertNotNull(server);
+            try {
+                h.link.partition();
+                server.abort(); // its RST is lost: the client's end stays ESTABLISHED
+                h.link.heal();
+                io.github.tcp4j.core.wire.TcpSegment syn = new io.github.tcp4j.core.wire.TcpSegment().sourcePort(40000)
+                        .destinationPort(80).seq(client.sndNxt() + 0x40000000).flags(io.github.tcp4j.core.wire.TcpFlags.SYN)
+                        .window(65535);
+                ByteBuf bytes = io.github.tcp4j.core.wire.TcpCodec.encode(syn, TwoHosts.A, TwoHosts.B,
+                        io.netty.buffer.UnpooledByteBufAllocator.DEFAULT);
+                syn.release();
+                long before = h.a.stats().segmentsSent() + h.b.stats().segmentsSent();
+                h.b.receive(TwoHosts.A, TwoHosts.B, bytes);
+                h.run(Duration.ofSeconds(1));
+                long sent = h.a.stats().segmentsSent() + h.b.stats().segmentsSent() - before;
+                assertTrue(sent < 20, "segments sent within 1 s of one forged SYN: " + sent + "\n"
+                        + String.join("\n", h.wire().subList(Math.max(0, h.wire().size() - 6), h.wire().size())));
+            } finally {
+                client.abort();
+                server.abort();
+                listener.close();
+            }
+        }
+    }
+
     interface CrossedHoles {
         void check(TwoHosts h, TcpConnection client, TcpConnection server, int total);
     }
