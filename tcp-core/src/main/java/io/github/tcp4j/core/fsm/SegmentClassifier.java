@@ -14,9 +14,9 @@ import io.github.tcp4j.core.wire.TcpSegment;
  * classified {@link TcpEvent#RCV_ACK} (its data goes to reassembly); the connection reports
  * {@link TcpEvent#RCV_FIN} when the gap fills and the FIN becomes in order.
  *
- * <p>Known simplifications, to revisit with the data-transfer engine: with a zero receive window
- * a segment carrying data is unacceptable as a whole (its ACK is not processed); the URG bit and
- * the security check (3.10.7.4 third) are not looked at.
+ * <p>With a zero receive window a segment exactly at RCV.NXT is acceptable for its ACK and RST
+ * (its data is trimmed away), per RFC 9293's special allowance. The URG bit and the security
+ * check (3.10.7.4 third) are not looked at.
  */
 public final class SegmentClassifier {
 
@@ -156,7 +156,10 @@ public final class SegmentClassifier {
             return seg.has(TcpFlags.RST) ? SeqNum.leLt(rcvNxt, seg.seq(), windowEnd) : SeqNum.leLe(rcvNxt, seg.seq(), windowEnd);
         }
         if (wnd == 0) {
-            return false;
+            // RFC 9293 3.10.7.4: with a zero window "special allowance should be made to accept valid
+            // ACKs, URGs, and RSTs": a segment exactly at RCV.NXT is acceptable for its controls, and
+            // its data is trimmed to the (empty) window, as Linux does.
+            return seg.seq() == rcvNxt;
         }
         return SeqNum.leLt(rcvNxt, seg.seq(), windowEnd) || SeqNum.leLt(rcvNxt, seg.seq() + len - 1, windowEnd);
     }

@@ -84,7 +84,9 @@ class SegmentClassifierTest {
         assertEquals(RCV_ACK, classify(c, ACK | FIN, 1100, 600, 20), "a FIN after a gap waits in reassembly");
         c.rcvWnd = 0;
         assertEquals(RCV_ACK, classify(c, ACK, 1000, 550, 0), "zero window: a bare ACK at RCV.NXT");
-        assertEquals(RCV_UNACCEPTABLE, classify(c, ACK, 1000, 550, 1), "zero window: data");
+        assertEquals(RCV_ACK, classify(c, ACK, 1000, 550, 1), "zero window: data at RCV.NXT, acceptable for its ACK (3.10.7.4)");
+        assertEquals(RCV_UNACCEPTABLE, classify(c, ACK, 1001, 550, 1), "zero window: data beyond RCV.NXT");
+        assertEquals(RCV_RST, classify(c, RST, 1000, 0, 5), "zero window: a RST with data at RCV.NXT resets");
     }
 
     @Test

@@ -92,8 +92,6 @@ class CrossedHolesTest {
      * of data exactly at RCV.NXT, while the receive buffer is full, must reset the connection.
      */
     @Test
-    @Disabled("ENGINE BUG: SegmentClassifier.acceptable finds every segment with data unacceptable when RCV.WND = 0, so a"
-            + " RST carrying data at exactly RCV.NXT is ignored (RFC 9293 3.10.7.4: accept valid RSTs with a zero window; SHLD-2)")
     void aRstWithDataAtRcvNxtResetsEvenWithAZeroWindow() {
         TcpConfig config = TcpConfig.builder().receiveBufferSize(2000).build();
         try (TwoHosts h = new TwoHosts(config)) {
@@ -136,8 +134,6 @@ class CrossedHolesTest {
      * The injection property found it in FIN-WAIT-2 / LAST-ACK with a forged RST before the SYN.
      */
     @Test
-    @Disabled("ENGINE BUG: the ACK that answers an unacceptable segment (TransitionTable RCV_UNACCEPTABLE -> SEND_ACK) is not"
-            + " rate-limited, so two ends that disagree on sequence numbers ping-pong ACKs at the round-trip rate")
     void aStaleEndAndAForgedHalfOpenConnectionDoNotPingPongAcks() {
         try (TwoHosts h = new TwoHosts()) {
             TcpListener listener = h.b.listen(null, 80, 16, false);
