@@ -51,6 +51,9 @@ public final class Tour {
         add("address-in-use", "Restart in TIME_WAIT: \"address already in use\"", Tour::addressInUse);
         add("never-closes", "A peer that never closes: FIN_WAIT_2, CLOSE_WAIT", Tour::neverCloses);
         add("lost-final-ack", "A lost final ACK: LAST_ACK resends its FIN", Tour::lostFinalAck);
+        add("syn-received-to-listen", "SYN_RECEIVED back to LISTEN on a RST", Tour::synReceivedToListen);
+        add("listen-to-syn-sent", "LISTEN to SYN_SENT: a listener connects", Tour::listenToSynSent);
+        add("syn-received-to-fin-wait-1", "SYN_RECEIVED to FIN_WAIT_1: close mid-handshake", Tour::synReceivedToFinWait1);
     }
 
     private static void add(String name, String title, Consumer<Stage> play) {
@@ -320,5 +323,54 @@ public final class Tour {
         s.netstat("the final ACK was lost: the server is still in LAST_ACK");
         s.run(Duration.ofSeconds(2));
         s.netstat("the retransmitted FIN was acknowledged");
+    }
+
+    static void synReceivedToListen(Stage s) {
+        s.say("The client gives up on its connect() at once (close() in SYN_SENT deletes the connection and "
+                + "sends nothing). Its SYN still reaches the server, which answers SYN,ACK from SYN_RECEIVED; the "
+                + "client's TCP has no such connection any more and answers with a RST. A RST in SYN_RECEIVED "
+                + "sends a connection that came from a listener back to LISTEN (RFC 9293 3.10.7.4): the "
+                + "half-open connection disappears and the server keeps listening.");
+        TcpListener listener = s.listen(80, false);
+        TcpConnection c = s.connect(s.client, 40000, Stage.SERVER, 80, ConnectionHandler.NONE);
+        s.run(Duration.ofMillis(5));
+        s.call("client: close() while SYN_SENT", c::close);
+        s.run(Duration.ofMillis(12));
+        s.netstat("the server's half-open connection waits for the ACK");
+        s.run(Duration.ofMillis(30));
+        s.netstat("after the RST: nothing but the listener");
+        s.note("server: accept queue " + listener.acceptQueueLength() + ", SYN queue " + listener.synQueueLength());
+    }
+
+    static void listenToSynSent(Stage s) {
+        s.say("A listening socket may turn into an active open: connect() on a socket in LISTEN sends a SYN and "
+                + "moves it to SYN_SENT (RFC 9293 3.10.1). The BSD socket API has no such call, but the state "
+                + "machine has the transition; tcp4j's TcpListener.connect makes it.");
+        TcpListener serverSide = s.listen(80, false);
+        TcpListener clientSide = s.client.listen(Stage.CLIENT, 6000, 4, false);
+        s.netstat("both sides listen");
+        TcpConnection c = clientSide.connect(Stage.SERVER, 80, ConnectionHandler.NONE);
+        s.note("client: the listener on 6000 is now " + c.state() + " towards 10.0.0.2:80");
+        TcpConnection d = s.accept(serverSide);
+        s.run(Duration.ofMillis(20));
+        s.note("client: " + c.state() + ", server: " + d.state());
+        c.abort();
+    }
+
+    static void synReceivedToFinWait1(Stage s) {
+        s.say("Two ends open at once (simultaneous open) and one closes while still in SYN_RECEIVED: it sends its "
+                + "FIN at once and moves to FIN_WAIT_1 (RFC 9293 3.10.4). The handshake and the close then finish "
+                + "together.");
+        TcpConnection c = s.connect(s.client, 5000, Stage.SERVER, 6000, ConnectionHandler.NONE);
+        TcpConnection d = s.connect(s.server, 6000, Stage.CLIENT, 5000, ConnectionHandler.NONE);
+        s.run(Duration.ofMillis(12));
+        s.note("client: " + c.state() + ", server: " + d.state());
+        s.call("client: close() in SYN_RECEIVED", c::close);
+        s.run(Duration.ofMillis(30));
+        s.netstat("the server saw the handshake complete and then the FIN");
+        s.read("server", d);
+        s.call("server: close()", d::close);
+        s.run(Duration.ofMillis(50));
+        s.netstat("both closed");
     }
 }

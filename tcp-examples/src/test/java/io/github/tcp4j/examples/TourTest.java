@@ -148,4 +148,27 @@ class TourTest {
         Tour.SCENARIOS.keySet().forEach(name -> assertTrue(out.contains(name), name));
         out.lines().forEach(l -> assertTrue(l.length() <= 80, "longer than 80 columns: " + l));
     }
+
+    @Test
+    void synReceivedBackToListen() {
+        String out = play("syn-received-to-listen");
+        assertEquals(List.of("SYN_SENT", "CLOSED"), states(out, true));
+        assertEquals(List.of("LISTEN", "SYN_RECEIVED", "LISTEN"), states(out, false));
+        assertTrue(out.contains("RST seq=1 -"), "the client's TCP answers the SYN,ACK with <SEQ=SEG.ACK><CTL=RST>: " + out);
+        assertTrue(out.contains("server: accept queue 0, SYN queue 0"), out);
+    }
+
+    @Test
+    void listenToSynSent() {
+        String out = play("listen-to-syn-sent");
+        assertEquals(List.of("LISTEN", "SYN_SENT", "ESTABLISHED", "CLOSED"), states(out, true));
+        assertTrue(out.contains("client: ESTABLISHED, server: ESTABLISHED"), out);
+    }
+
+    @Test
+    void synReceivedToFinWait1() {
+        String out = play("syn-received-to-fin-wait-1");
+        assertEquals(List.of("SYN_SENT", "SYN_RECEIVED", "FIN_WAIT_1", "FIN_WAIT_2", "TIME_WAIT"), states(out, true));
+        assertEquals(List.of("SYN_SENT", "SYN_RECEIVED", "CLOSE_WAIT", "LAST_ACK", "CLOSED"), states(out, false));
+    }
 }

@@ -141,7 +141,8 @@ public final class LadderDiagram {
             if (seg.has(TcpFlags.SYN)) {
                 isns.put(forward, seg.seq());
             }
-            Integer ownIsn = relative && !seg.has(TcpFlags.RST) ? isns.get(forward) : null;
+            // A RST with SEQ 0 (the answer to a SYN for a closed port) has no place in the sequence space.
+            Integer ownIsn = relative && !(seg.has(TcpFlags.RST) && seg.seq() == 0) ? isns.get(forward) : null;
             Integer peerIsn = relative ? isns.get(backward) : null;
             StringBuilder sb = new StringBuilder(TcpFlags.toString(seg.flags())).append(" seq=")
                     .append(SeqNum.toUnsigned(ownIsn == null ? seg.seq() : seg.seq() - ownIsn));
