@@ -48,10 +48,10 @@ import net.jqwik.api.statistics.Statistics;
  * close cleanly) or reset with {@link TcpError#RESET}, and then only if a RST at exactly RCV.NXT
  * was injected. Afterwards, the hosts hold nothing once 2MSL and the half-open timeouts passed.
  *
- * <p>The seed is fixed so the build is reproducible. With random seeds the property finds the ACK
- * ping-pong of {@code EngineBugReproTest.aStaleEndAndAForgedHalfOpenConnectionDoNotPingPongAcks}
- * (for example a forged RST, then a forged SYN for the same 4-tuple) within a few hundred tries until that
- * engine bug is fixed.
+ * <p>The seed is fixed so the build is reproducible. With random seeds the property found the ACK
+ * ping-pong now fixed and kept as
+ * {@code CrossedHolesTest.aStaleEndAndAForgedHalfOpenConnectionDoNotPingPongAcks} (a forged RST,
+ * then a forged SYN for the same 4-tuple).
  */
 class SegmentInjectionProperties {
 
