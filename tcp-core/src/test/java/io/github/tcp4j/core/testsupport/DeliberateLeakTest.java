@@ -5,7 +5,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
 
 /**
- * Proves that {@link LeakCheckListener} fails the build: run with {@code -Dtcp4j.leakDemo=true}
+ * Proves that {@link io.github.tcp4j.testsupport.LeakCheckListener} fails the build: run with {@code -Dtcp4j.leakDemo=true}
  * and the test JVM halts with status 77 after printing the leak. Disabled otherwise.
  */
 class DeliberateLeakTest {

@@ -1,4 +1,4 @@
-package io.github.tcp4j.core.testsupport;
+package io.github.tcp4j.testsupport;
 
 import io.netty.buffer.UnpooledByteBufAllocator;
 import io.netty.util.ResourceLeakDetector;
