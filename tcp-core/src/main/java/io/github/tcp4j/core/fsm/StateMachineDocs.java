@@ -23,7 +23,7 @@ public final class StateMachineDocs {
                 .append("<!-- Generated from TransitionTable.standard() by StateMachineDocs: do not edit by hand. -->\n\n")
                 .append("This page is generated from tcp4j's transition table, the one place that decides a\n")
                 .append("connection's next state. Regenerate it (and `state-machine.dot`) with:\n\n")
-                .append("```\nmvn -pl tcp-core test -Dtest=StateMachineDocsTest -Dtest.extraArgs=-Dtcp4j.regenerateDocs=true\n```\n\n")
+                .append("```\nmvn -pl tcp-core -am test -Dtest=StateMachineDocsTest -Dsurefire.failIfNoSpecifiedTests=false -Dtest.extraArgs=-Dtcp4j.regenerateDocs=true\n```\n\n")
                 .append("Arriving segments are first classified by the checks of RFC 9293 section 3.10.7 into one of\n")
                 .append("the `RCV_*` events; user calls and timer expiries are events as they are. Section numbers\n")
                 .append("below are RFC 9293's unless another RFC is named.\n\n");

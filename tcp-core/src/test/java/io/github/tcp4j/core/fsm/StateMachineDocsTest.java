@@ -12,7 +12,7 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The committed state-machine docs are exactly what the table generates. Regenerate with
- * {@code mvn -pl tcp-core test -Dtest=StateMachineDocsTest -Dtest.extraArgs=-Dtcp4j.regenerateDocs=true}.
+ * {@code mvn -pl tcp-core -am test -Dtest=StateMachineDocsTest -Dsurefire.failIfNoSpecifiedTests=false -Dtest.extraArgs=-Dtcp4j.regenerateDocs=true}.
  */
 class StateMachineDocsTest {
 
