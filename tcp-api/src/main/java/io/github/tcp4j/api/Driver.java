@@ -17,6 +17,14 @@ interface Driver {
     /** Runs {@code work} on the stack's thread and returns its result, rethrowing what it throws. */
     <T> T call(Supplier<T> work);
 
+    /** Runs {@code work} on the stack's thread and waits for it, rethrowing what it throws. */
+    default void run(Runnable work) {
+        call(() -> {
+            work.run();
+            return null;
+        });
+    }
+
     /** Runs {@code work} on the stack's thread soon, without waiting. */
     void execute(Runnable work);
 

@@ -126,10 +126,7 @@ public final class TcpServerSocket implements AutoCloseable {
         if (closed) {
             return;
         }
-        driver.call(() -> {
-            closeOnStack();
-            return null;
-        });
+        driver.run(() -> closeOnStack());
     }
 
     void closeOnStack() {

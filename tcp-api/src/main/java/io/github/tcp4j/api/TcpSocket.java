@@ -340,10 +340,7 @@ public final class TcpSocket implements AutoCloseable {
         if (closed) {
             return;
         }
-        driver.call(() -> {
-            closeOnStack();
-            return null;
-        });
+        driver.run(() -> closeOnStack());
     }
 
     /** Resets the connection at once (RST), discarding queued data, like close with SO_LINGER 0. Idempotent. */
@@ -351,10 +348,7 @@ public final class TcpSocket implements AutoCloseable {
         if (closed) {
             return;
         }
-        driver.call(() -> {
-            abortOnStack();
-            return null;
-        });
+        driver.run(() -> abortOnStack());
     }
 
     void closeOnStack() {
@@ -453,10 +447,7 @@ public final class TcpSocket implements AutoCloseable {
             tcpNoDelay = (Boolean) value;
         } else if (name == StandardSocketOptions.SO_KEEPALIVE) {
             boolean on = (Boolean) value;
-            driver.call(() -> {
-                conn.keepAlive(on);
-                return null;
-            });
+            driver.run(() -> conn.keepAlive(on));
         } else if (name == StandardSocketOptions.SO_SNDBUF || name == StandardSocketOptions.SO_RCVBUF) {
             int bytes = (Integer) value;
             if (bytes < 1) {
@@ -476,10 +467,7 @@ public final class TcpSocket implements AutoCloseable {
             if (millis < 0) {
                 throw new IllegalArgumentException("TCP_USER_TIMEOUT must be >= 0: " + millis);
             }
-            driver.call(() -> {
-                conn.userTimeout(millis * 1_000_000L);
-                return null;
-            });
+            driver.run(() -> conn.userTimeout(millis * 1_000_000L));
         } else {
             throw new UnsupportedOperationException(name + " (buffer sizes and the like are set in the stack's TcpConfig)");
         }

@@ -222,10 +222,7 @@ public final class TcpStack implements AutoCloseable {
 
     /** Subscribes to every state change of the stack's connections; called on the stack's thread. */
     public void addTransitionListener(TransitionListener listener) {
-        driver.call(() -> {
-            host.addTransitionListener(listener);
-            return null;
-        });
+        driver.run(() -> host.addTransitionListener(listener));
     }
 
     /** The stack's counters (read them on the stack's thread, or after the stack closed). */
