@@ -15,8 +15,6 @@ public final class Timer {
     final String name;
     TimerWheel wheel;
     long deadline;
-    /** The wheel tick it fires at (its deadline rounded up, or the next unprocessed tick if that is later). */
-    long tick;
     /** The wheel's schedule counter when it was last scheduled: the order within a tick. */
     long sequence;
     /** Its position in its list's block. */

@@ -132,8 +132,9 @@ public final class TimerWheel {
     private int firingStart;
     private int firingCount;
     /**
-     * The size class a list's first block gets: the one that would have held the slot fired last.
-     * Under a steady load, slots then rarely outgrow their first block (each growth is a copy).
+     * The size class a list's first block gets: the one that would have held the slot fired last,
+     * or at least that of a block a list has outgrown since. Under a steady load, lists then rarely
+     * outgrow their first block (each growth is a copy).
      */
     private int startClass;
     /** Timers on levels 1 and 2 and the overflow list: when none, only level 0 needs looking at. */
@@ -194,9 +195,8 @@ public final class TimerWheel {
             size++;
         }
         timer.deadline = deadlineNanos;
-        timer.tick = Math.max(tickOf(deadlineNanos), tick);
         timer.sequence = sequence++;
-        place(timer);
+        place(timer, Math.max(tickOf(deadlineNanos), tick));
     }
 
     /**
@@ -295,12 +295,12 @@ public final class TimerWheel {
     }
 
     /**
-     * Puts a timer whose tick is set (and not before the current tick) on its list: level 0 if due
+     * Puts a timer on the list of tick {@code t} (not before the current tick): level 0 if due
      * within 65,536 ticks, else the finest coarse level whose 256 slots reach its tick without
-     * wrapping onto the current slot, else the overflow list.
+     * wrapping onto the current slot, else the overflow list. A timer on a coarse level was placed
+     * 65,536 ticks or more ahead, so its tick is its deadline's: a cascade recomputes it from there.
      */
-    private void place(Timer timer) {
-        long t = timer.tick;
+    private void place(Timer timer, long t) {
         int list;
         if (t - tick < LEVEL0_SLOTS) {
             list = (int) t & LEVEL0_MASK;
@@ -425,7 +425,7 @@ public final class TimerWheel {
             Timer[] page = pages[start >>> PAGE_BITS]; // re-read: placing may grow the page
             Timer timer = page[i];
             page[i] = null;
-            place(timer);
+            place(timer, tickOf(timer.deadline));
         }
         releaseBlock(start, blockClasses[list]);
     }
@@ -474,8 +474,7 @@ public final class TimerWheel {
                 Timer timer = page[rest];
                 if (timer != null) {
                     page[rest] = null;
-                    timer.tick = tick;
-                    place(timer);
+                    place(timer, tick);
                 }
             }
             releaseBlock(start, sizeClass);
@@ -546,21 +545,14 @@ public final class TimerWheel {
 
     // ---------------------------------------------------------------- lists
 
+    // The methods below are split so that the common paths stay small enough for the JIT to inline.
+
     /** Adds {@code timer} at the end of {@code list}. */
     private void append(Timer timer, int list) {
         int n = counts[list];
-        int start;
-        if (n == 0) {
-            start = takeBlock(startClass);
-            blockStarts[list] = start;
-            blockClasses[list] = (byte) startClass;
-            setBit(list);
-        } else {
-            start = blockStarts[list];
-            int sizeClass = blockClasses[list];
-            if (n == 1 << (MIN_BLOCK_BITS + sizeClass)) {
-                start = growBlock(list, start, sizeClass);
-            }
+        int start = blockStarts[list];
+        if (n == 0 || n == 1 << (MIN_BLOCK_BITS + blockClasses[list])) {
+            start = makeRoom(list, n);
         }
         pages[start >>> PAGE_BITS][(start & PAGE_MASK) + n] = timer;
         counts[list] = n + 1;
@@ -571,17 +563,26 @@ public final class TimerWheel {
         timer.index = n;
     }
 
+    /** Gives {@code list}, empty or with a full block of {@code n} timers, room for one more; returns its block's start. */
+    private int makeRoom(int list, int n) {
+        if (n > 0) {
+            int sizeClass = blockClasses[list];
+            startClass = Math.max(startClass, Math.min(MAX_START_CLASS, sizeClass));
+            return growBlock(list, blockStarts[list], sizeClass);
+        }
+        int start = takeBlock(startClass);
+        blockStarts[list] = start;
+        blockClasses[list] = (byte) startClass;
+        setBit(list);
+        return start;
+    }
+
     /** Removes a scheduled timer from its list: the list's last timer moves into its place. */
     private void unlink(Timer timer) {
         int list = timer.list;
         int index = timer.index;
-        if (list == firingSlot && index < firingCount) {
-            Timer[] page = pages[firingStart >>> PAGE_BITS];
-            int at = (firingStart & PAGE_MASK) + index;
-            if (page[at] == timer) {
-                page[at] = null; // in the block being fired, not fired yet: the loop skips the hole
-                return;
-            }
+        if (list == firingSlot && removeFromFiring(timer, index)) {
+            return;
         }
         int start = blockStarts[list];
         Timer[] page = pages[start >>> PAGE_BITS];
@@ -601,6 +602,24 @@ public final class TimerWheel {
             clearBit(list);
             releaseBlock(start, blockClasses[list]);
         }
+    }
+
+    /**
+     * Removes a timer of the slot being fired if it is in the block being fired, not fired yet (the
+     * firing loop skips the hole); false if it is elsewhere: a timer scheduled into the same slot
+     * (a full turn of level 0 later) while it fires is in the slot's new block.
+     */
+    private boolean removeFromFiring(Timer timer, int index) {
+        if (index >= firingCount) {
+            return false;
+        }
+        Timer[] page = pages[firingStart >>> PAGE_BITS];
+        int at = (firingStart & PAGE_MASK) + index;
+        if (page[at] != timer) {
+            return false;
+        }
+        page[at] = null;
+        return true;
     }
 
     /** Empties {@code list}; its block (from {@code blockStarts[list]}) still holds its timers, for the caller. */
@@ -642,11 +661,15 @@ public final class TimerWheel {
     /** The start of a free block of {@code 8 << sizeClass} entries, all null. */
     private int takeBlock(int sizeClass) {
         int free = freeCounts[sizeClass];
-        if (free > 0) {
-            freeCounts[sizeClass] = --free;
-            return freeBlocks[sizeClass][free];
+        if (free == 0) {
+            return makeBlock(sizeClass);
         }
-        // A new block: the only allocations of the wheel, until it has seen its busiest moment.
+        freeCounts[sizeClass] = --free;
+        return freeBlocks[sizeClass][free];
+    }
+
+    /** A new block: the only allocations of the wheel, until it has seen its busiest moment. */
+    private int makeBlock(int sizeClass) {
         int length = 1 << (MIN_BLOCK_BITS + sizeClass);
         if (sizeClass >= PAGE_CLASS) {
             return newBlock(sizeClass, addPage(new Timer[length]) << PAGE_BITS);
