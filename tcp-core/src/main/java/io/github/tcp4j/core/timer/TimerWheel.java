@@ -45,7 +45,7 @@ import java.util.Objects;
  * a timer knows its list and its index there, and a cancel moves the list's last timer into its
  * place, so a cancelled timer leaves nothing behind. {@link #nextDeadline()} is O(1) (a few words of
  * bitmap per level). Firing costs O(1) per timer, plus a sort of the tick's timers when they are out
- * of order (O(n log n), in place). Memory: about 600 KB for the wheel itself (a block start, a size
+ * of order (O(n log n), in place). Memory: about 550 KB for the wheel itself (a block start, a size
  * and a count per slot, nearly all of them level 0's), plus the blocks, which the wheel keeps for
  * reuse: 4 bytes per entry, at least 8 entries per slot holding timers, as many as the busiest
  * moment so far needed.

@@ -33,8 +33,8 @@ class TimerWheelTest {
         Timer keepAlive = timer("keepalive");
         Timer timeWait = timer("time-wait");
         wheel.schedule(rto, 200 * MS + 1);                            // rounds up to tick 201
-        wheel.schedule(keepAlive, Duration.ofHours(2).toNanos());     // level 4
-        wheel.schedule(timeWait, Duration.ofDays(3).toNanos());       // 3 days: the required range
+        wheel.schedule(keepAlive, Duration.ofHours(2).toNanos());     // level 1 (spans of 65.5 s)
+        wheel.schedule(timeWait, Duration.ofDays(3).toNanos());       // 3 days, level 2: the required range
         assertEquals(3, wheel.size());
 
         assertEquals(0, wheel.advanceTo(201 * MS - 1));
