@@ -38,12 +38,14 @@ class TimerWheelProperties {
                 Arbitraries.longs().between(0, 300_000 * TICK),                  // levels 1-2
                 Arbitraries.longs().between(0, 120L * 24 * 3600 * 1000 * TICK),  // up to 120 days: overflow
                 Arbitraries.of(0L, TICK, 63 * TICK, 64 * TICK, 65 * TICK, 255 * TICK, 256 * TICK, 257 * TICK, 4096 * TICK,
-                        65_535 * TICK, 65_536 * TICK, 65_537 * TICK, 16_777_216 * TICK));
+                        65_535 * TICK, 65_536 * TICK, 65_537 * TICK, 16_777_215 * TICK, 16_777_216 * TICK,
+                        16_777_217 * TICK, 4_294_967_295L * TICK, 4_294_967_296L * TICK, 4_294_967_297L * TICK));
         Arbitrary<Long> step = Arbitraries.oneOf(
                 Arbitraries.longs().between(0, 3 * TICK),
                 Arbitraries.longs().between(0, 5000 * TICK),
                 Arbitraries.longs().between(0, 150L * 24 * 3600 * 1000 * TICK),
-                Arbitraries.of(TICK / 2, TICK, 64 * TICK - 1, 256 * TICK - 1, 256 * TICK, 65_536 * TICK));
+                Arbitraries.of(TICK / 2, TICK, 64 * TICK - 1, 256 * TICK - 1, 256 * TICK, 65_535 * TICK, 65_536 * TICK,
+                        16_777_216 * TICK, 4_294_967_296L * TICK));
         Arbitrary<Integer> timer = Arbitraries.integers().between(0, TIMERS - 1);
         Arbitrary<Op> schedule = Combinators.combine(timer, delay).as((t, d) -> new Op(0, t, d));
         Arbitrary<Op> cancel = timer.map(t -> new Op(1, t, 0));
@@ -54,9 +56,29 @@ class TimerWheelProperties {
 
     @Property(tries = 1500)
     void wheelMatchesTheModel(@ForAll @Size(max = 120) List<@net.jqwik.api.From("ops") Op> ops, @ForAll long originSeed) {
-        long origin = originSeed >> 20; // any origin, far from overflow
-        TimerWheel wheel = new TimerWheel(TICK, origin);
-        Model model = new Model(origin);
+        run(ops, originSeed >> 20, TICK); // any origin, far from overflow
+    }
+
+    /** The same with other ticks (the wheel divides by the tick with a multiplication): times scale with the tick. */
+    @Property(tries = 500)
+    void wheelMatchesTheModelWithOtherTicks(@ForAll @Size(max = 80) List<@net.jqwik.api.From("ops") Op> ops,
+            @ForAll long originSeed, @ForAll("ticks") long tick) {
+        run(ops, originSeed >> 24, tick);
+    }
+
+    @Provide
+    Arbitrary<Long> ticks() {
+        return Arbitraries.of(1L, 3L, 999_983L, 1L << 20);
+    }
+
+    /** An amount of time generated for a 1 ms tick, for a tick of {@code tick} ns. */
+    private static long scaled(long amount, long tick) {
+        return amount / TICK * tick + amount % TICK * tick / TICK;
+    }
+
+    private void run(List<Op> ops, long origin, long tick) {
+        TimerWheel wheel = new TimerWheel(tick, origin);
+        Model model = new Model(origin, tick);
         List<Integer> actual = new ArrayList<>();
         Timer[] timers = new Timer[TIMERS];
         long[] now = {origin};
@@ -66,15 +88,14 @@ class TimerWheelProperties {
                 assertTrue(nowNanos >= timer.deadline(), "never early");
                 actual.add(id);
                 if (id < 4) { // these reschedule themselves, like a retransmission timer backing off
-                    long next = nowNanos + (id + 1) * 700_000L;
-                    wheel.schedule(timer, next);
+                    wheel.schedule(timer, nowNanos + scaled((id + 1) * 700_000L, tick));
                 }
             });
         }
         for (Op op : ops) {
             switch (op.kind) {
                 case 0 -> {
-                    long deadline = now[0] + op.amount;
+                    long deadline = now[0] + scaled(op.amount, tick);
                     wheel.schedule(timers[op.timer], deadline);
                     model.schedule(op.timer, deadline);
                 }
@@ -82,7 +103,7 @@ class TimerWheelProperties {
                 default -> {
                     long earliest = model.earliestFireTime();
                     assertTrue(wheel.nextDeadline() <= earliest, "nextDeadline never later than the first due timer");
-                    now[0] += op.amount;
+                    now[0] += scaled(op.amount, tick);
                     actual.clear();
                     int fired = wheel.advanceTo(now[0]);
                     List<Integer> expected = model.advanceTo(now[0]);
@@ -103,18 +124,20 @@ class TimerWheelProperties {
         }
 
         private final long origin;
+        private final long tick;
         private final Map<Integer, Entry> scheduled = new HashMap<>();
         private long unprocessedTick;
         private long sequence;
 
-        Model(long origin) {
+        Model(long origin, long tick) {
             this.origin = origin;
+            this.tick = tick;
         }
 
         void schedule(int id, long deadline) {
             long delta = deadline - origin;
-            long tick = delta <= 0 ? 0 : Math.floorDiv(delta + TICK - 1, TICK);
-            scheduled.put(id, new Entry(deadline, Math.max(tick, unprocessedTick), sequence++));
+            long fireTick = delta <= 0 ? 0 : Math.floorDiv(delta + tick - 1, tick);
+            scheduled.put(id, new Entry(deadline, Math.max(fireTick, unprocessedTick), sequence++));
         }
 
         boolean cancel(int id) {
@@ -126,15 +149,15 @@ class TimerWheelProperties {
         }
 
         long earliestFireTime() {
-            return scheduled.values().stream().mapToLong(e -> origin + e.fireTick * TICK).min().orElse(Long.MAX_VALUE);
+            return scheduled.values().stream().mapToLong(e -> origin + e.fireTick * tick).min().orElse(Long.MAX_VALUE);
         }
 
         List<Integer> advanceTo(long now) {
-            long nowTick = Math.floorDiv(now - origin, TICK);
+            long nowTick = Math.floorDiv(now - origin, tick);
             List<Integer> fired = new ArrayList<>();
+            // By tick, then schedule order: deadlines within a tick do not matter.
             Comparator<Map.Entry<Integer, Entry>> order = Comparator
                     .comparingLong((Map.Entry<Integer, Entry> e) -> e.getValue().fireTick)
-                    .thenComparingLong(e -> e.getValue().deadline)
                     .thenComparingLong(e -> e.getValue().sequence);
             while (true) {
                 Map.Entry<Integer, Entry> next = scheduled.entrySet().stream()
@@ -143,13 +166,13 @@ class TimerWheelProperties {
                     break;
                 }
                 int id = next.getKey();
-                long tick = next.getValue().fireTick;
+                long firedTick = next.getValue().fireTick;
                 scheduled.remove(id);
                 // While tick t fires, new timers go to tick t + 1 or later.
-                unprocessedTick = Math.max(unprocessedTick, tick + 1);
+                unprocessedTick = Math.max(unprocessedTick, firedTick + 1);
                 fired.add(id);
                 if (id < 4) {
-                    schedule(id, now + (id + 1) * 700_000L);
+                    schedule(id, now + scaled((id + 1) * 700_000L, tick));
                 }
             }
             unprocessedTick = Math.max(unprocessedTick, nowTick + 1);
