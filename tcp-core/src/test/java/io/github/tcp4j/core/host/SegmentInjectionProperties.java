@@ -575,7 +575,8 @@ class SegmentInjectionProperties {
                 checkHostsEmpty();
                 return;
             }
-            boolean victimOk = victim.failure() == null;
+            // A RST at RCV.NXT closes LAST-ACK (and CLOSING) without an error to report (RFC 9293 3.10.7.4).
+            boolean victimOk = victim.failure() == null && !(resetPossible && victim.state() == TcpState.CLOSED);
             if (victimOk) {
                 // a transfer in each direction still open
                 try {
