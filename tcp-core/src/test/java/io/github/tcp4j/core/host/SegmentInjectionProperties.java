@@ -10,6 +10,7 @@ import io.github.tcp4j.core.fsm.TcpState;
 import io.github.tcp4j.core.host.FaultScenario.Side;
 import io.github.tcp4j.core.transport.LinkConfig;
 import io.github.tcp4j.core.transport.SimHost;
+import io.github.tcp4j.core.transport.SimLink;
 import io.github.tcp4j.core.transport.SimNetwork;
 import io.github.tcp4j.core.wire.Checksum;
 import io.github.tcp4j.core.wire.IpAddress;
@@ -38,7 +39,8 @@ import net.jqwik.api.statistics.Statistics;
  * flipped flags, shifted SEQ and ACK, random options and payloads, then sometimes mangled byte by
  * byte: truncated, a byte overwritten, the data offset changed, the checksum fixed or not) are
  * injected straight into a host ({@link TcpHost#receive}) whose connection sits in ESTABLISHED,
- * FIN-WAIT-2, CLOSE-WAIT, TIME-WAIT or with a full receive buffer, or into its listener.
+ * FIN-WAIT-1 or LAST-ACK (its FIN held back by a partition), FIN-WAIT-2, CLOSE-WAIT, TIME-WAIT or
+ * with a full receive buffer, or into its listener (where forged SYNs open half-open connections).
  *
  * <p>The host never throws; exactly the segments that do not decode are counted as malformed.
  * Segments that a correct stack must accept and that would change the streams (in-window data
@@ -61,7 +63,7 @@ class SegmentInjectionProperties {
 
     /** Where the victim connection is when the junk arrives. */
     enum Target {
-        ESTABLISHED, FIN_WAIT_2, CLOSE_WAIT, TIME_WAIT, FULL_RECEIVE_BUFFER, LISTENER
+        ESTABLISHED, FIN_WAIT_1, FIN_WAIT_2, CLOSE_WAIT, LAST_ACK, TIME_WAIT, FULL_RECEIVE_BUFFER, LISTENER
     }
 
     /**
@@ -118,6 +120,7 @@ class SegmentInjectionProperties {
         private final TcpHost b;
         private final TcpListener listener;
         private final TcpConfig config;
+        private final SimLink link;
         private final List<String> notes = new ArrayList<>();
         private final ByteBuf scratch = Unpooled.buffer(64 * 1024, 64 * 1024);
         private TcpConnection client;
@@ -138,7 +141,7 @@ class SegmentInjectionProperties {
             net.maxEventsPerRun(FaultScenario.MAX_EVENTS);
             SimHost simA = net.addHost("a", A);
             SimHost simB = net.addHost("b", B);
-            net.link(simA, simB, LinkConfig.builder().latency(Duration.ofMillis(1)).build());
+            link = net.link(simA, simB, LinkConfig.builder().latency(Duration.ofMillis(1)).build());
             int receiveBuffer = target == Target.FULL_RECEIVE_BUFFER ? 8 * 1024 : 64 * 1024;
             config = TcpConfig.builder().receiveBufferSize(receiveBuffer).build();
             a = TcpHost.attach(net, simA, config, 3);
@@ -167,6 +170,7 @@ class SegmentInjectionProperties {
             }
             long malformed = host.stats().malformed() - malformedBefore;
             check(malformed == expectedMalformed, "malformed counted " + malformed + ", expected " + expectedMalformed);
+            link.heal();
             net.advance(Duration.ofSeconds(2));
             Statistics.label("victim after the junk").collect(target + " -> " + conn(victimSide).state()
                     + (conn(victimSide).failure() == null ? "" : " " + conn(victimSide).failure()));
@@ -310,6 +314,18 @@ class SegmentInjectionProperties {
             TcpConnection peer = conn(peerSide);
             switch (target) {
                 case ESTABLISHED, LISTENER -> {
+                }
+                case FIN_WAIT_1 -> {
+                    link.partition(); // the FIN stays unacknowledged while the junk arrives
+                    victim.shutdownOutput();
+                    check(victim.state() == TcpState.FIN_WAIT_1, "victim not in FIN-WAIT-1: " + victim);
+                }
+                case LAST_ACK -> {
+                    peer.shutdownOutput();
+                    settle("peer shutdown");
+                    link.partition();
+                    victim.shutdownOutput();
+                    check(victim.state() == TcpState.LAST_ACK, "victim not in LAST-ACK: " + victim);
                 }
                 case FIN_WAIT_2 -> {
                     victim.shutdownOutput();
@@ -559,7 +575,8 @@ class SegmentInjectionProperties {
                 checkHostsEmpty();
                 return;
             }
-            boolean victimOk = victim.failure() == null;
+            // A RST at RCV.NXT closes LAST-ACK (and CLOSING) without an error to report (RFC 9293 3.10.7.4).
+            boolean victimOk = victim.failure() == null && !(resetPossible && victim.state() == TcpState.CLOSED);
             if (victimOk) {
                 // a transfer in each direction still open
                 try {
