@@ -163,7 +163,10 @@ public final class ActionExecutor {
             case DELIVER_DATA -> c.deliverData(seg, event == TcpEvent.RCV_FIN || event == TcpEvent.RCV_FIN_ACK_OF_FIN);
             case DELIVER_EOF -> c.notifyApp(TcpConnection.READABLE);
             case ARM_RETRANSMIT -> c.armRetransmit();
-            case ARM_TIME_WAIT -> c.timeWaitDeadline = host.now() + c.config.twoMslNanos();
+            case ARM_TIME_WAIT -> {
+                // Nothing to arm here: the compact record that ENTER_TIME_WAIT_RECORD makes carries the
+                // 2MSL deadline, and the TIME-WAIT table's FIFO is the timer (see TimeWaitTable).
+            }
             case RESTART_TIME_WAIT -> host.restartTimeWait(c);
             case ARM_FIN_WAIT_2 -> c.armFinWait2IfOrphaned();
             case CANCEL_TIMERS -> c.cancelTimers();

@@ -108,7 +108,6 @@ public final class TcpConnection implements ConnectionView {
     boolean timeWaitRecorded;
     /** A reusable view the host loads from a TIME-WAIT record or for a segment that matches nothing. */
     final boolean scratch;
-    long timeWaitDeadline;
     /** The error reported to the next call, then cleared (like SO_ERROR): refused, reset or timed out. */
     TcpError softError;
     /** The error that ended the connection, kept for good. */
@@ -455,7 +454,8 @@ public final class TcpConnection implements ConnectionView {
         return tupleString() + " " + state.name();
     }
 
-    String tupleString() {
+    /** The 4-tuple as traces show it: "10.0.0.1:40000 > 10.0.0.2:80", "*:80 > *:*" for a listener on every address. */
+    public String tupleString() {
         String local = (localAddress == null ? "*" : localAddress.toString()) + ":" + localPort;
         String remote = remoteAddress == null ? "*:*" : remoteAddress + ":" + remotePort;
         return local + " > " + remote;

@@ -476,7 +476,7 @@ public final class TcpHost implements SimNode, ConnectionHost {
         if (!toTransitionListeners && eventListeners.isEmpty() && !(transition && LOG.isDebugEnabled())) {
             return;
         }
-        String connection = tuple(c);
+        String connection = c.tupleString();
         String why = causeOverride != null ? causeOverride : cause == null ? event.label() : cause.toString();
         if (transition) {
             LOG.debug("{}: {} {} -> {} on {} ({})", name, connection, from, to, event.label(), why);
@@ -689,11 +689,5 @@ public final class TcpHost implements SimNode, ConnectionHost {
         if (port < 1 || port > 65535) {
             throw new IllegalArgumentException("port must be 1..65535: " + port);
         }
-    }
-
-    private static String tuple(TcpConnection c) {
-        String local = (c.localAddress() == null ? "*" : c.localAddress().toString()) + ":" + c.localPort();
-        String remote = c.remoteAddress() == null ? "*:*" : c.remoteAddress() + ":" + c.remotePort();
-        return local + " > " + remote;
     }
 }
