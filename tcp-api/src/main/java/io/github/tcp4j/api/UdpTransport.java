@@ -3,17 +3,10 @@ package io.github.tcp4j.api;
 import io.github.tcp4j.core.transport.SegmentReceiver;
 import io.github.tcp4j.core.transport.SegmentTransport;
 import io.github.tcp4j.core.wire.IpAddress;
-import io.github.tcp4j.core.wire.Ipv4Header;
-import io.github.tcp4j.core.wire.MalformedPacketException;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
-import java.net.SocketAddress;
-import java.nio.ByteBuffer;
-import java.nio.channels.ClosedChannelException;
-import java.nio.channels.DatagramChannel;
 import java.util.Objects;
 import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
@@ -21,18 +14,13 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Carries a stack's segments in UDP datagrams, so two tcp4j stacks in different JVMs or on
- * different machines talk TCP to each other over a real network, or a Linux TUN device is bridged
- * to a stack with {@code socat TUN:10.77.0.1/24,iff-no-pi,up UDP:127.0.0.1:PORT} (IPv4 framing).
+ * different machines talk TCP to each other over a real network.
  *
- * <h2>Framings</h2>
- * <ul>
- *   <li>{@link Framing#SEGMENT}: one TCP segment per datagram behind a small header: the byte
- *       {@code 'T'}, the address length (4 or 16), the source and the destination IP address, then
- *       the segment (whose checksum covers those addresses, as the pseudo-header does).</li>
- *   <li>{@link Framing#IPV4}: one whole IPv4 packet per datagram (20-byte header, protocol 6, TTL
- *       64, DF), what a TUN device reads and writes with IFF_NO_PI. Received packets that are not
- *       TCP, are fragments or have a bad header are counted and dropped.</li>
- * </ul>
+ * <p>Each datagram holds one TCP segment behind a small header: the byte {@code 'T'}, the address
+ * length (4 or 16), the source and the destination IP address, then the segment (whose checksum
+ * covers those addresses, as the pseudo-header does). To carry whole IPv4 packets instead (a
+ * socat bridge from a Linux TUN device), use an {@link Ipv4PacketTransport} over a
+ * {@link UdpPacketChannel}.
  *
  * <p>Datagrams go to the configured peer; without one, to the address the last datagram came from
  * (a server waiting for its first client). A datagram that cannot be read (bad header, truncated)
@@ -41,27 +29,12 @@ import org.slf4j.LoggerFactory;
  */
 public final class UdpTransport implements StackTransport {
 
-    /** How segments are packed into datagrams. */
-    public enum Framing {
-        /** A segment behind a small addressing header. */
-        SEGMENT,
-        /** A whole IPv4 packet, as a TUN device carries it. */
-        IPV4
-    }
-
     private static final Logger LOG = LoggerFactory.getLogger(UdpTransport.class);
     private static final int MAGIC = 'T';
-    private static final int MAX_DATAGRAM = 65_535;
-    private static final int PROTOCOL_TCP = 6;
 
-    private final Framing framing;
+    private final UdpPacketChannel channel;
     private final ByteBufAllocator alloc;
-    private volatile SocketAddress peer;
-    private final boolean fixedPeer;
-    private DatagramChannel channel;
     private Thread reader;
-    private volatile boolean closed;
-    private int identification;
     private final AtomicLong sent = new AtomicLong();
     private final AtomicLong received = new AtomicLong();
     private final AtomicLong malformed = new AtomicLong();
@@ -70,31 +43,19 @@ public final class UdpTransport implements StackTransport {
      * A transport bound to {@code bindAddress} (port 0: any free port) sending to {@code peer}
      * (null: reply to whoever sent last).
      */
-    public UdpTransport(InetSocketAddress bindAddress, InetSocketAddress peer, Framing framing) {
-        this(bindAddress, peer, framing, ByteBufAllocator.DEFAULT);
+    public UdpTransport(InetSocketAddress bindAddress, InetSocketAddress peer) {
+        this(bindAddress, peer, ByteBufAllocator.DEFAULT);
     }
 
     /** As above, with the allocator for datagram buffers. */
-    public UdpTransport(InetSocketAddress bindAddress, InetSocketAddress peer, Framing framing, ByteBufAllocator alloc) {
-        Objects.requireNonNull(bindAddress, "bindAddress");
-        this.peer = peer;
-        this.fixedPeer = peer != null;
-        this.framing = Objects.requireNonNull(framing, "framing");
+    public UdpTransport(InetSocketAddress bindAddress, InetSocketAddress peer, ByteBufAllocator alloc) {
         this.alloc = Objects.requireNonNull(alloc, "alloc");
-        try {
-            this.channel = DatagramChannel.open().bind(bindAddress);
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot bind UDP " + bindAddress, e);
-        }
+        this.channel = new UdpPacketChannel(bindAddress, peer, alloc);
     }
 
     /** The UDP address the transport is bound to (with the port chosen, if 0 was asked for). */
     public InetSocketAddress localAddress() {
-        try {
-            return (InetSocketAddress) channel.getLocalAddress();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        return channel.localAddress();
     }
 
     @Override
@@ -107,55 +68,35 @@ public final class UdpTransport implements StackTransport {
     }
 
     private void send(IpAddress source, IpAddress destination, ByteBuf segment) {
-        ByteBuf datagram = alloc.buffer(segment.readableBytes() + 40);
+        ByteBuf datagram = alloc.ioBuffer(segment.readableBytes() + 2 + 2 * source.byteLength());
         try {
-            if (framing == Framing.SEGMENT) {
-                datagram.writeByte(MAGIC).writeByte(source.byteLength());
-                datagram.writeBytes(source.toBytes()).writeBytes(destination.toBytes());
-            } else {
-                if (!source.isV4() || !destination.isV4()) {
-                    malformed.incrementAndGet(); // an IPv6 segment cannot travel in an IPv4 packet
-                    return;
-                }
-                Ipv4Header.forTcp(source, destination, segment.readableBytes(), identification++ & 0xFFFF).encode(datagram);
-            }
+            datagram.writeByte(MAGIC).writeByte(source.byteLength());
+            datagram.writeBytes(source.toBytes()).writeBytes(destination.toBytes());
             datagram.writeBytes(segment);
-            SocketAddress to = peer;
-            if (to == null || closed) {
-                return; // nobody to send to yet: dropped, as a network would
-            }
-            channel.send(datagram.nioBuffer(), to);
+        } finally {
+            segment.release();
+        }
+        try {
+            channel.write(datagram); // takes over the datagram
             sent.incrementAndGet();
         } catch (IOException e) {
             LOG.debug("UDP send failed: {}", e.toString());
-        } finally {
-            segment.release();
-            datagram.release();
         }
     }
 
     private void readLoop(SegmentReceiver inbound) {
-        ByteBuffer buffer = ByteBuffer.allocateDirect(MAX_DATAGRAM);
-        while (!closed) {
-            SocketAddress from;
+        while (true) {
+            ByteBuf datagram;
             try {
-                buffer.clear();
-                from = channel.receive(buffer);
-            } catch (ClosedChannelException e) {
-                return;
+                datagram = channel.read();
             } catch (IOException e) {
-                if (!closed) {
-                    LOG.warn("UDP receive failed", e);
-                }
+                LOG.warn("UDP receive failed", e);
                 return;
             }
-            buffer.flip();
-            received.incrementAndGet();
-            if (!fixedPeer) {
-                peer = from; // no configured peer: answer whoever sent last
+            if (datagram == null) {
+                return; // closed
             }
-            ByteBuf datagram = alloc.buffer(buffer.remaining());
-            datagram.writeBytes(buffer);
+            received.incrementAndGet();
             try {
                 deliver(datagram, inbound);
             } finally {
@@ -166,41 +107,23 @@ public final class UdpTransport implements StackTransport {
 
     /** Unpacks one datagram and hands its segment (a retained slice) to the stack, or counts it as malformed. */
     private void deliver(ByteBuf datagram, SegmentReceiver inbound) {
-        IpAddress source;
-        IpAddress destination;
-        ByteBuf segment;
-        if (framing == Framing.SEGMENT) {
-            if (datagram.readableBytes() < 2 || datagram.getUnsignedByte(0) != MAGIC) {
-                malformed.incrementAndGet();
-                return;
-            }
-            int length = datagram.getUnsignedByte(1);
-            if (length != 4 && length != 16 || datagram.readableBytes() < 2 + 2 * length) {
-                malformed.incrementAndGet();
-                return;
-            }
-            byte[] a = new byte[length];
-            datagram.getBytes(2, a);
-            source = IpAddress.of(a);
-            datagram.getBytes(2 + length, a);
-            destination = IpAddress.of(a);
-            segment = datagram.retainedSlice(2 + 2 * length, datagram.readableBytes() - 2 - 2 * length);
-        } else {
-            try {
-                Ipv4Header ip = Ipv4Header.decode(datagram);
-                if (ip.protocol() != PROTOCOL_TCP || ip.isFragment()) {
-                    malformed.incrementAndGet();
-                    return;
-                }
-                source = ip.source();
-                destination = ip.destination();
-                segment = ip.payloadSlice(datagram).retain();
-            } catch (MalformedPacketException e) {
-                malformed.incrementAndGet();
-                return;
-            }
+        int base = datagram.readerIndex();
+        int available = datagram.readableBytes();
+        if (available < 2 || datagram.getUnsignedByte(base) != MAGIC) {
+            malformed.incrementAndGet();
+            return;
         }
-        inbound.receive(source, destination, segment);
+        int length = datagram.getUnsignedByte(base + 1);
+        if (length != 4 && length != 16 || available < 2 + 2 * length) {
+            malformed.incrementAndGet();
+            return;
+        }
+        byte[] a = new byte[length];
+        datagram.getBytes(base + 2, a);
+        IpAddress source = IpAddress.of(a);
+        datagram.getBytes(base + 2 + length, a);
+        IpAddress destination = IpAddress.of(a);
+        inbound.receive(source, destination, datagram.retainedSlice(base + 2 + 2 * length, available - 2 - 2 * length));
     }
 
     /** Datagrams sent. */
@@ -213,14 +136,13 @@ public final class UdpTransport implements StackTransport {
         return received.get();
     }
 
-    /** Datagrams dropped because they could not be read as a segment of this framing. */
+    /** Datagrams dropped because they could not be read as a framed segment. */
     public long malformed() {
         return malformed.get();
     }
 
     @Override
     public void close() {
-        closed = true;
         try {
             channel.close();
         } catch (IOException e) {

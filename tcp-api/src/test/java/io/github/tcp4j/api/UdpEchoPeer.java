@@ -16,7 +16,7 @@ public final class UdpEchoPeer {
 
     /** Runs the echo peer. */
     public static void main(String[] args) throws Exception {
-        UdpTransport udp = new UdpTransport(new InetSocketAddress("127.0.0.1", 0), null, UdpTransport.Framing.SEGMENT);
+        UdpTransport udp = new UdpTransport(new InetSocketAddress("127.0.0.1", 0), null);
         try (TcpStack stack = TcpStack.builder().name("echo-peer").address("10.9.0.2").transport(udp)
                 .closeGracefully(Duration.ofSeconds(5)).build();
                 TcpServerSocket server = stack.listen(7)) {

@@ -29,16 +29,36 @@ class UdpTransportTest {
 
     private static final InetSocketAddress ANY_LOOPBACK = new InetSocketAddress("127.0.0.1", 0);
 
+    /** The two ways to carry segments over UDP: tcp4j's own framing, or whole IPv4 packets. */
+    enum Framing {
+        SEGMENT, IPV4
+    }
+
     @ParameterizedTest
-    @EnumSource(UdpTransport.Framing.class)
-    void twoStacksTransferAndCloseOverUdp(UdpTransport.Framing framing) throws Exception {
-        UdpTransport serverUdp = new UdpTransport(ANY_LOOPBACK, null, framing);
-        UdpTransport clientUdp = new UdpTransport(ANY_LOOPBACK, serverUdp.localAddress(), framing);
+    @EnumSource(Framing.class)
+    void twoStacksTransferAndCloseOverUdp(Framing framing) throws Exception {
+        StackTransport serverSide;
+        StackTransport clientSide;
+        UdpTransport serverUdp = null;
+        UdpTransport clientUdp = null;
+        Ipv4PacketTransport serverIp = null;
+        if (framing == Framing.SEGMENT) {
+            serverUdp = new UdpTransport(ANY_LOOPBACK, null);
+            clientUdp = new UdpTransport(ANY_LOOPBACK, serverUdp.localAddress());
+            serverSide = serverUdp;
+            clientSide = clientUdp;
+        } else {
+            UdpPacketChannel serverChannel = new UdpPacketChannel(ANY_LOOPBACK, null);
+            UdpPacketChannel clientChannel = new UdpPacketChannel(ANY_LOOPBACK, serverChannel.localAddress());
+            serverIp = new Ipv4PacketTransport(serverChannel, IpAddress.parse("10.8.0.2"));
+            serverSide = serverIp;
+            clientSide = new Ipv4PacketTransport(clientChannel, IpAddress.parse("10.8.0.1"));
+        }
         byte[] data = new byte[300_000];
         new Random(3).nextBytes(data);
         ExecutorService pool = Executors.newSingleThreadExecutor();
-        try (TcpStack server = TcpStack.builder().name("udp-server").address("10.8.0.2").transport(serverUdp).build();
-                TcpStack client = TcpStack.builder().name("udp-client").address("10.8.0.1").transport(clientUdp).build();
+        try (TcpStack server = TcpStack.builder().name("udp-server").address("10.8.0.2").transport(serverSide).build();
+                TcpStack client = TcpStack.builder().name("udp-client").address("10.8.0.1").transport(clientSide).build();
                 TcpServerSocket listener = server.listen(5000)) {
             Future<byte[]> received = pool.submit(() -> {
                 try (TcpSocket s = listener.accept()) {
@@ -53,8 +73,13 @@ class UdpTransportTest {
                 assertEquals("thanks", new String(c.getInputStream().readAllBytes(), StandardCharsets.UTF_8));
             }
             assertArrayEquals(data, received.get());
-            assertEquals(0, serverUdp.malformed());
-            assertTrue(clientUdp.sent() > 200 && serverUdp.received() > 200, "the segments went by UDP");
+            if (framing == Framing.SEGMENT) {
+                assertEquals(0, serverUdp.malformed());
+                assertTrue(clientUdp.sent() > 200 && serverUdp.received() > 200, "the segments went by UDP");
+            } else {
+                assertEquals(0, serverIp.malformed());
+                assertTrue(serverIp.received() > 200, "the packets went by UDP");
+            }
         } finally {
             pool.shutdownNow();
         }
@@ -62,21 +87,18 @@ class UdpTransportTest {
 
     @Test
     void malformedDatagramsAreCountedAndDropped() throws Exception {
-        UdpTransport udp = new UdpTransport(ANY_LOOPBACK, null, UdpTransport.Framing.IPV4);
+        UdpTransport udp = new UdpTransport(ANY_LOOPBACK, null);
         try (TcpStack stack = TcpStack.builder().address("10.8.0.9").transport(udp).build();
                 DatagramChannel raw = DatagramChannel.open()) {
-            raw.send(ByteBuffer.wrap(new byte[] {1, 2, 3}), udp.localAddress()); // too short for an IPv4 header
-            raw.send(ByteBuffer.wrap(new byte[40]), udp.localAddress()); // version 0
-            byte[] udpPacket = new byte[28];
-            udpPacket[0] = 0x45;
-            udpPacket[3] = 28;
-            udpPacket[9] = 17; // UDP, not TCP (the header checksum is wrong too)
-            raw.send(ByteBuffer.wrap(udpPacket), udp.localAddress());
+            raw.send(ByteBuffer.wrap(new byte[] {'T'}), udp.localAddress()); // no address length
+            raw.send(ByteBuffer.wrap(new byte[] {'X', 4, 10, 8, 0, 1, 10, 8, 0, 9}), udp.localAddress()); // bad magic
+            raw.send(ByteBuffer.wrap(new byte[] {'T', 5, 10, 8, 0, 1, 10, 8, 0, 9, 0}), udp.localAddress()); // length 5
+            raw.send(ByteBuffer.wrap(new byte[] {'T', 16, 10, 8, 0, 1}), udp.localAddress()); // addresses cut short
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-            while (udp.malformed() < 3 && System.nanoTime() < deadline) {
+            while (udp.malformed() < 4 && System.nanoTime() < deadline) {
                 Thread.onSpinWait();
             }
-            assertEquals(3, udp.malformed());
+            assertEquals(4, udp.malformed());
             assertEquals(0, stack.stats().segmentsReceived(), "nothing reached the stack");
         }
     }
@@ -94,7 +116,7 @@ class UdpTransportTest {
             }
             assertTrue(line != null, "the child printed its port");
             int port = Integer.parseInt(line.substring(5).trim());
-            UdpTransport udp = new UdpTransport(ANY_LOOPBACK, new InetSocketAddress("127.0.0.1", port), UdpTransport.Framing.SEGMENT);
+            UdpTransport udp = new UdpTransport(ANY_LOOPBACK, new InetSocketAddress("127.0.0.1", port));
             byte[] data = new byte[100_000];
             new Random(4).nextBytes(data);
             try (TcpStack client = TcpStack.builder().name("parent").address("10.9.0.1").transport(udp).build();

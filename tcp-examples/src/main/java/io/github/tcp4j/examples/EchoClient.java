@@ -34,7 +34,7 @@ public final class EchoClient {
     }
 
     private static void talkOverUdp(InetSocketAddress server) throws IOException {
-        UdpTransport udp = new UdpTransport(new InetSocketAddress("127.0.0.1", 0), server, UdpTransport.Framing.SEGMENT);
+        UdpTransport udp = new UdpTransport(new InetSocketAddress("127.0.0.1", 0), server);
         try (TcpStack stack = TcpStack.builder().name("echo_cli").address("10.9.0.1").transport(udp).build();
                 TcpSocket s = stack.connect(new InetSocketAddress(IpAddress.parse("10.9.0.2").toInetAddress(), 7))) {
             BufferedReader stdin = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));

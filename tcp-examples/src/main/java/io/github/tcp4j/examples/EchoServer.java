@@ -30,7 +30,7 @@ public final class EchoServer {
     }
 
     private static void serveOverUdp(int udpPort) throws IOException {
-        UdpTransport udp = new UdpTransport(new InetSocketAddress("127.0.0.1", udpPort), null, UdpTransport.Framing.SEGMENT);
+        UdpTransport udp = new UdpTransport(new InetSocketAddress("127.0.0.1", udpPort), null);
         try (TcpStack stack = TcpStack.builder().name("echo_serv").address("10.9.0.2").transport(udp).build();
                 TcpServerSocket listener = stack.listen(7)) {
             System.out.println("echo_serv: listening on 10.9.0.2:7 over UDP 127.0.0.1:" + udpPort);

@@ -1,0 +1,295 @@
+package io.github.tcp4j.api;
+
+import io.github.tcp4j.core.transport.SegmentReceiver;
+import io.github.tcp4j.core.transport.SegmentTransport;
+import io.github.tcp4j.core.wire.Checksum;
+import io.github.tcp4j.core.wire.IpAddress;
+import io.github.tcp4j.core.wire.Ipv4Header;
+import io.github.tcp4j.core.wire.MalformedPacketException;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
+import java.io.IOException;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The IPv4 layer between a stack and a {@link PacketChannel}: it puts each segment the stack sends
+ * into an IPv4 packet, and takes the segments for the stack out of the packets that arrive. Over a
+ * Linux TUN device (module tcp-tun), an Android {@code VpnService} descriptor
+ * ({@link StreamPacketChannel}) or a socat bridge ({@link UdpPacketChannel}) this is what lets a
+ * tcp4j stack talk to the operating system's own TCP.
+ *
+ * <pre>{@code
+ * PacketChannel tun = PacketChannels.open("tun:tcp4j0");          // or a StreamPacketChannel, a UdpPacketChannel
+ * IpAddress me = IpAddress.parse("10.77.0.2");
+ * TcpStack stack = TcpStack.builder().address("10.77.0.2")
+ *         .transport(new Ipv4PacketTransport(tun, me)).build();   // the stack now owns the channel
+ * }</pre>
+ *
+ * <h2>Sending</h2>
+ * Each segment gets a 20-byte header (RFC 791): TTL 64, DF set, protocol 6, a header checksum, an
+ * identification counting up. TCP segments are written from the stack's thread.
+ *
+ * <h2>Receiving</h2>
+ * A reader thread of its own reads packets and checks them, in this order, counting every drop:
+ * <ol>
+ *   <li>the header (RFC 791, RFC 1122 3.2.1.1-3.2.1.2: version 4, header and total length, header
+ *       checksum): {@link #malformed()};</li>
+ *   <li>the source address (RFC 1122 3.2.1.3: never 0/8, 127/8, multicast or 240/4):
+ *       {@link #invalidSource()};</li>
+ *   <li>the destination, which must be one of the stack's addresses: {@link #notLocal()};</li>
+ *   <li>fragments, which tcp4j does not reassemble (it sends with DF and the kernel does not
+ *       fragment TCP it originates): {@link #fragments()};</li>
+ *   <li>the protocol: TCP goes to the stack (which checks the TCP checksum); an ICMP echo request
+ *       is answered with an echo reply (RFC 792; the reply is written from the reader thread), so
+ *       {@code ping} works; anything else is {@link #unsupported()}.</li>
+ * </ol>
+ * The TTL of an arriving packet is not checked: a host must not drop a packet for a TTL below 2
+ * (RFC 1122 3.2.1.7). Bytes after the total length (link padding) are ignored.
+ *
+ * <h2>Ownership</h2>
+ * The transport owns the channel: {@link #close()} (called by the stack when it closes) closes it.
+ * Packets read are released by the transport; the segment the stack is handed is a retained slice
+ * of its packet, released by the stack.
+ */
+public final class Ipv4PacketTransport implements StackTransport {
+
+    private static final Logger LOG = LoggerFactory.getLogger(Ipv4PacketTransport.class);
+
+    private final PacketChannel channel;
+    private final ByteBufAllocator alloc;
+    private final List<IpAddress> local;
+    private final AtomicInteger identification = new AtomicInteger();
+    private Thread reader;
+    private volatile boolean closed;
+
+    private final AtomicLong received = new AtomicLong();
+    private final AtomicLong sent = new AtomicLong();
+    private final AtomicLong malformed = new AtomicLong();
+    private final AtomicLong invalidSource = new AtomicLong();
+    private final AtomicLong notLocal = new AtomicLong();
+    private final AtomicLong fragments = new AtomicLong();
+    private final AtomicLong unsupported = new AtomicLong();
+    private final AtomicLong echoReplies = new AtomicLong();
+    private final AtomicLong sendErrors = new AtomicLong();
+
+    /**
+     * The IPv4 layer over {@code channel} for a stack owning {@code localAddresses} (the same
+     * addresses as the stack's), with Netty's default allocator.
+     */
+    public Ipv4PacketTransport(PacketChannel channel, IpAddress... localAddresses) {
+        this(channel, ByteBufAllocator.DEFAULT, List.of(localAddresses));
+    }
+
+    /**
+     * The IPv4 layer over {@code channel} for a stack owning {@code localAddresses}.
+     *
+     * @param alloc where the packets it sends come from
+     * @throws IllegalArgumentException if there is no address, or one is not IPv4
+     */
+    public Ipv4PacketTransport(PacketChannel channel, ByteBufAllocator alloc, List<IpAddress> localAddresses) {
+        this.channel = Objects.requireNonNull(channel, "channel");
+        this.alloc = Objects.requireNonNull(alloc, "alloc");
+        this.local = List.copyOf(localAddresses);
+        if (local.isEmpty()) {
+            throw new IllegalArgumentException("an IPv4 transport needs at least one local address");
+        }
+        for (IpAddress a : local) {
+            if (!a.isV4()) {
+                throw new IllegalArgumentException("not an IPv4 address: " + a);
+            }
+        }
+    }
+
+    @Override
+    public SegmentTransport open(SegmentReceiver inbound) {
+        Objects.requireNonNull(inbound, "inbound");
+        if (reader != null) {
+            throw new IllegalStateException("already open");
+        }
+        reader = new Thread(() -> readLoop(inbound), "tcp4j-ipv4-" + local.get(0));
+        reader.setDaemon(true);
+        reader.start();
+        return this::send;
+    }
+
+    // ------------------------------------------------------------------ sending
+
+    private void send(IpAddress source, IpAddress destination, ByteBuf segment) {
+        ByteBuf packet;
+        try {
+            if (!source.isV4() || !destination.isV4()) {
+                sendErrors.incrementAndGet(); // an IPv6 segment cannot travel in an IPv4 packet
+                return;
+            }
+            int length = segment.readableBytes();
+            packet = alloc.ioBuffer(Ipv4Header.MIN_LENGTH + length);
+            // RFC 791 3.1; RFC 1122 3.2.1.7: TTL 64, never 0
+            Ipv4Header.forTcp(source, destination, length, nextIdentification()).encode(packet);
+            packet.writeBytes(segment, segment.readerIndex(), length);
+        } finally {
+            segment.release();
+        }
+        write(packet);
+    }
+
+    private int nextIdentification() {
+        return identification.getAndIncrement() & 0xFFFF;
+    }
+
+    /** Hands {@code packet} to the channel, which releases it. */
+    private void write(ByteBuf packet) {
+        try {
+            channel.write(packet);
+            sent.incrementAndGet();
+        } catch (IOException e) {
+            sendErrors.incrementAndGet();
+            LOG.debug("writing a packet failed: {}", e.toString());
+        }
+    }
+
+    // ------------------------------------------------------------------ receiving
+
+    private void readLoop(SegmentReceiver inbound) {
+        while (true) {
+            ByteBuf packet;
+            try {
+                packet = channel.read();
+            } catch (IOException e) {
+                if (!closed) {
+                    LOG.warn("reading from the packet channel failed; the transport stops receiving", e);
+                }
+                return;
+            }
+            if (packet == null) {
+                return; // closed, or the stream ended
+            }
+            try {
+                received.incrementAndGet();
+                deliver(packet, inbound);
+            } finally {
+                packet.release();
+            }
+        }
+    }
+
+    /** Checks one packet and passes its segment to the stack, answers it (echo), or counts its drop. */
+    private void deliver(ByteBuf packet, SegmentReceiver inbound) {
+        if (packet.isReadable() && packet.getUnsignedByte(packet.readerIndex()) >>> 4 == 6) {
+            unsupported.incrementAndGet(); // IPv6 (a TUN device passes the kernel's IPv6 too): not this transport's
+            return;
+        }
+        Ipv4Header ip;
+        try {
+            ip = Ipv4Header.decode(packet); // RFC 791, RFC 1122 3.2.1.1-3.2.1.2: version, lengths, checksum
+        } catch (MalformedPacketException e) {
+            malformed.incrementAndGet();
+            LOG.debug("dropped a malformed IPv4 packet: {}", e.getMessage());
+            return;
+        }
+        if (!validSource(ip.source())) {
+            invalidSource.incrementAndGet(); // RFC 1122 3.2.1.3: silently discard
+            return;
+        }
+        if (!local.contains(ip.destination())) {
+            notLocal.incrementAndGet(); // RFC 1122 3.2.1.3: a host is not a router
+            return;
+        }
+        if (ip.isFragment()) {
+            fragments.incrementAndGet(); // no reassembly (RFC 791 3.2): counted and dropped
+            return;
+        }
+        ByteBuf payload = ip.payloadSlice(packet);
+        if (ip.protocol() == Checksum.PROTOCOL_TCP) {
+            inbound.receive(ip.source(), ip.destination(), payload.retain());
+        } else if (ip.protocol() == IcmpEcho.PROTOCOL_ICMP && IcmpEcho.isEchoRequest(payload)) {
+            // RFC 1122 3.2.2.6: every host answers echo requests
+            write(IcmpEcho.reply(alloc, ip.destination(), ip.source(), payload, nextIdentification()));
+            echoReplies.incrementAndGet();
+        } else {
+            unsupported.incrementAndGet();
+        }
+    }
+
+    /** RFC 1122 3.2.1.3: a source that is "this network" (0/8), loopback (127/8), multicast or reserved/broadcast (240/4) is invalid. */
+    private static boolean validSource(IpAddress source) {
+        int first = source.v4Bits() >>> 24;
+        return first != 0 && first != 127 && first < 224;
+    }
+
+    // ------------------------------------------------------------------ counters
+
+    /** Packets read from the channel (all of them, dropped ones included). */
+    public long received() {
+        return received.get();
+    }
+
+    /** Packets written to the channel: segments and echo replies. */
+    public long sent() {
+        return sent.get();
+    }
+
+    /** Packets dropped because their IPv4 header failed a check (too short, version, lengths, checksum). */
+    public long malformed() {
+        return malformed.get();
+    }
+
+    /** Packets dropped because their source address cannot be a host's (RFC 1122 3.2.1.3). */
+    public long invalidSource() {
+        return invalidSource.get();
+    }
+
+    /** Packets dropped because they were addressed to none of the stack's addresses. */
+    public long notLocal() {
+        return notLocal.get();
+    }
+
+    /** Fragments dropped (tcp4j does not reassemble IP fragments). */
+    public long fragments() {
+        return fragments.get();
+    }
+
+    /** Packets dropped because they were IPv6, or neither TCP nor an ICMP echo request. */
+    public long unsupported() {
+        return unsupported.get();
+    }
+
+    /** ICMP echo replies sent. */
+    public long echoReplies() {
+        return echoReplies.get();
+    }
+
+    /** Packets the channel refused (or IPv6 segments, which cannot be sent here): lost, as on a network. */
+    public long sendErrors() {
+        return sendErrors.get();
+    }
+
+    /** The counters in one line, for logs. */
+    @Override
+    public String toString() {
+        return "Ipv4PacketTransport" + local + " received=" + received + " sent=" + sent + " malformed=" + malformed
+                + " invalidSource=" + invalidSource + " notLocal=" + notLocal + " fragments=" + fragments
+                + " unsupported=" + unsupported + " echoReplies=" + echoReplies + " sendErrors=" + sendErrors;
+    }
+
+    @Override
+    public void close() {
+        closed = true;
+        try {
+            channel.close();
+        } catch (IOException e) {
+            LOG.debug("closing the packet channel: {}", e.toString());
+        }
+        if (reader != null && reader != Thread.currentThread()) {
+            try {
+                reader.join(5_000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+}
