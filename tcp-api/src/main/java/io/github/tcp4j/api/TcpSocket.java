@@ -399,6 +399,11 @@ public final class TcpSocket implements AutoCloseable {
         return driver.call(conn::state);
     }
 
+    /** The options the handshake negotiated: the send MSS and whether timestamps are in use. */
+    public NegotiatedOptions negotiatedOptions() {
+        return driver.call(() -> new NegotiatedOptions(conn.sendMss(), conn.timestampsInUse()));
+    }
+
     /** True once {@link #close()} or {@link #abort()} was called. */
     public boolean isClosed() {
         return closed;
