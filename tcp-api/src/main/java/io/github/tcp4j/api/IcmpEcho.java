@@ -28,17 +28,20 @@ final class IcmpEcho {
     }
 
     /**
-     * True when {@code message} (the readable bytes: an ICMP message, the IPv4 payload) is a
-     * well-formed echo request: at least 8 bytes, type 8, code 0, and a correct checksum (RFC 792:
-     * the one's complement sum over the whole message).
+     * True when {@code message} (the readable bytes: an ICMP message, the IPv4 payload) is whole:
+     * at least the 8 bytes of an echo header and a correct checksum (RFC 792: the one's complement
+     * sum over the whole message).
      */
-    static boolean isEchoRequest(ByteBuf message) {
+    static boolean isIntact(ByteBuf message) {
         int base = message.readerIndex();
         int length = message.readableBytes();
-        return length >= HEADER_LENGTH
-                && message.getUnsignedByte(base) == TYPE_ECHO_REQUEST
-                && message.getUnsignedByte(base + 1) == 0
-                && Checksum.fold(Checksum.add(0, message, base, length)) == 0;
+        return length >= HEADER_LENGTH && Checksum.fold(Checksum.add(0, message, base, length)) == 0;
+    }
+
+    /** True when the intact message {@code message} is an echo request (RFC 792: type 8, code 0). */
+    static boolean isEchoRequest(ByteBuf message) {
+        int base = message.readerIndex();
+        return message.getUnsignedByte(base) == TYPE_ECHO_REQUEST && message.getUnsignedByte(base + 1) == 0;
     }
 
     /**

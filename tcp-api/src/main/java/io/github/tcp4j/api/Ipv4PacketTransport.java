@@ -38,7 +38,7 @@ import org.slf4j.LoggerFactory;
  * A reader thread of its own reads packets and checks them, in this order, counting every drop:
  * <ol>
  *   <li>the header (RFC 791, RFC 1122 3.2.1.1-3.2.1.2: version 4, header and total length, header
- *       checksum): {@link #malformed()};</li>
+ *       checksum): {@link #malformed()} (IPv6 packets: {@link #unsupported()});</li>
  *   <li>the source address (RFC 1122 3.2.1.3: never 0/8, 127/8, multicast or 240/4):
  *       {@link #invalidSource()};</li>
  *   <li>the destination, which must be one of the stack's addresses: {@link #notLocal()};</li>
@@ -46,15 +46,16 @@ import org.slf4j.LoggerFactory;
  *       fragment TCP it originates): {@link #fragments()};</li>
  *   <li>the protocol: TCP goes to the stack (which checks the TCP checksum); an ICMP echo request
  *       is answered with an echo reply (RFC 792; the reply is written from the reader thread), so
- *       {@code ping} works; anything else is {@link #unsupported()}.</li>
+ *       {@code ping} works (an ICMP message with a bad checksum is {@link #malformed()}); anything
+ *       else is {@link #unsupported()}.</li>
  * </ol>
  * The TTL of an arriving packet is not checked: a host must not drop a packet for a TTL below 2
  * (RFC 1122 3.2.1.7). Bytes after the total length (link padding) are ignored.
  *
  * <h2>Ownership</h2>
  * The transport owns the channel: {@link #close()} (called by the stack when it closes) closes it.
- * Packets read are released by the transport; the segment the stack is handed is a retained slice
- * of its packet, released by the stack.
+ * A packet read is released by the transport, except a TCP one: that buffer itself, its indices
+ * narrowed to the segment, is handed to the stack, which releases it.
  */
 public final class Ipv4PacketTransport implements StackTransport {
 
@@ -168,20 +169,29 @@ public final class Ipv4PacketTransport implements StackTransport {
             if (packet == null) {
                 return; // closed, or the stream ended
             }
+            received.incrementAndGet();
+            boolean handedOver = false;
             try {
-                received.incrementAndGet();
-                deliver(packet, inbound);
+                handedOver = deliver(packet, inbound);
             } finally {
-                packet.release();
+                if (!handedOver) {
+                    packet.release();
+                }
             }
         }
     }
 
-    /** Checks one packet and passes its segment to the stack, answers it (echo), or counts its drop. */
-    private void deliver(ByteBuf packet, SegmentReceiver inbound) {
+    /**
+     * Checks one packet (which the caller owns) and passes its segment to the stack, answers it
+     * (echo), or counts its drop.
+     *
+     * @return true if the packet was handed to the stack (its indices narrowed to the segment),
+     *     which then owns it; false if the caller still owns it
+     */
+    boolean deliver(ByteBuf packet, SegmentReceiver inbound) {
         if (packet.isReadable() && packet.getUnsignedByte(packet.readerIndex()) >>> 4 == 6) {
             unsupported.incrementAndGet(); // IPv6 (a TUN device passes the kernel's IPv6 too): not this transport's
-            return;
+            return false;
         }
         Ipv4Header ip;
         try {
@@ -189,30 +199,39 @@ public final class Ipv4PacketTransport implements StackTransport {
         } catch (MalformedPacketException e) {
             malformed.incrementAndGet();
             LOG.debug("dropped a malformed IPv4 packet: {}", e.getMessage());
-            return;
+            return false;
         }
         if (!validSource(ip.source())) {
             invalidSource.incrementAndGet(); // RFC 1122 3.2.1.3: silently discard
-            return;
+            return false;
         }
         if (!local.contains(ip.destination())) {
             notLocal.incrementAndGet(); // RFC 1122 3.2.1.3: a host is not a router
-            return;
+            return false;
         }
         if (ip.isFragment()) {
             fragments.incrementAndGet(); // no reassembly (RFC 791 3.2): counted and dropped
-            return;
+            return false;
+        }
+        if (ip.protocol() == Checksum.PROTOCOL_TCP) {
+            int start = packet.readerIndex() + ip.headerLength();
+            packet.setIndex(start, start + ip.payloadLength()); // the segment, without a slice or a retain
+            inbound.receive(ip.source(), ip.destination(), packet);
+            return true;
         }
         ByteBuf payload = ip.payloadSlice(packet);
-        if (ip.protocol() == Checksum.PROTOCOL_TCP) {
-            inbound.receive(ip.source(), ip.destination(), payload.retain());
-        } else if (ip.protocol() == IcmpEcho.PROTOCOL_ICMP && IcmpEcho.isEchoRequest(payload)) {
+        if (ip.protocol() != IcmpEcho.PROTOCOL_ICMP) {
+            unsupported.incrementAndGet();
+        } else if (!IcmpEcho.isIntact(payload)) {
+            malformed.incrementAndGet(); // RFC 792: a message whose checksum fails is not one
+        } else if (IcmpEcho.isEchoRequest(payload)) {
             // RFC 1122 3.2.2.6: every host answers echo requests
             write(IcmpEcho.reply(alloc, ip.destination(), ip.source(), payload, nextIdentification()));
             echoReplies.incrementAndGet();
         } else {
-            unsupported.incrementAndGet();
+            unsupported.incrementAndGet(); // RFC 1122 3.2.2: other ICMP messages are not ours to act on here
         }
+        return false;
     }
 
     /** RFC 1122 3.2.1.3: a source that is "this network" (0/8), loopback (127/8), multicast or reserved/broadcast (240/4) is invalid. */
@@ -233,7 +252,7 @@ public final class Ipv4PacketTransport implements StackTransport {
         return sent.get();
     }
 
-    /** Packets dropped because their IPv4 header failed a check (too short, version, lengths, checksum). */
+    /** Packets dropped because their IPv4 header failed a check (too short, version, lengths, checksum), or their ICMP message did. */
     public long malformed() {
         return malformed.get();
     }
