@@ -13,7 +13,7 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The Linux side of the interop tests: a network namespace of their own ({@code tcp4j-PID}, with
+ * The Linux side of the interop tests: a network namespace of their own ({@code tcp4j-PID-NAME}, with
  * {@code lo} up) holding a persistent TUN interface {@code tcp4j0} whose kernel address is
  * 10.77.0.1/24; the tcp4j stack plays 10.77.0.2 behind it. Nothing the tests send leaves the
  * namespace, and it is deleted when the tests end (on failure too: {@link #close()} runs from
@@ -64,10 +64,13 @@ final class KernelSide implements AutoCloseable {
         return null;
     }
 
-    /** Makes the namespace and the interface; removes namespaces of earlier runs whose JVM is gone. */
-    static KernelSide create() throws IOException {
+    /**
+     * Makes the namespace {@code tcp4j-PID-NAME} and its interface; first removes namespaces of
+     * earlier runs whose JVM is gone.
+     */
+    static KernelSide create(String name) throws IOException {
         removeStaleNamespaces();
-        String ns = PREFIX + ProcessHandle.current().pid();
+        String ns = PREFIX + ProcessHandle.current().pid() + "-" + name;
         KernelSide k = new KernelSide(ns);
         try {
             k.mustRun("ip", "netns", "add", ns);
@@ -89,7 +92,8 @@ final class KernelSide implements AutoCloseable {
                 continue;
             }
             try {
-                long pid = Long.parseLong(name.substring(PREFIX.length()));
+                String rest = name.substring(PREFIX.length());
+                long pid = Long.parseLong(rest.contains("-") ? rest.substring(0, rest.indexOf('-')) : rest);
                 if (ProcessHandle.of(pid).isEmpty()) {
                     exec(Duration.ofSeconds(10), "ip", "netns", "delete", name);
                 }

@@ -105,7 +105,7 @@ class TunInteropTest {
             System.out.println("[tcp4j interop] SKIPPED: " + why);
         }
         Assumptions.assumeTrue(why == null, why);
-        kernel = KernelSide.create();
+        kernel = KernelSide.create("interop");
         System.out.println("[tcp4j interop] network namespace " + kernel.namespace + ", kernel " + KernelSide.KERNEL_ADDRESS
                 + " on " + KernelSide.DEVICE + ", tcp4j " + KernelSide.STACK_ADDRESS + "; " + BYTES + " bytes each way ("
                 + LOSS_BYTES + " under loss), seed " + SEED);
