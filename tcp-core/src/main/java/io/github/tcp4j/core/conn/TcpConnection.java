@@ -689,10 +689,6 @@ public final class TcpConnection implements ConnectionView {
             tsRecentNanos = host.now();
         }
         sackOk = config.sack() && syn.sackPermitted(); // RFC 2018 2: only when both SYNs carry it
-        if (sackOk && scoreboard == null) {
-            scoreboard = new SackScoreboard();
-            sackEdges = new int[2 * TcpSegment.MAX_SACK_BLOCKS];
-        }
         lastAckSent = rcvNxt;
         sndWnd = syn.window(); // RFC 7323 2.2: the window of a SYN is never scaled
         maxSndWnd = sndWnd;
@@ -758,6 +754,9 @@ public final class TcpConnection implements ConnectionView {
 
     /** RFC 2018 / RFC 6675 Update(): records the segment's SACK blocks; true if any SACKed new bytes. */
     private boolean recordSackBlocks(TcpSegment seg) {
+        if (scoreboard == null) {
+            scoreboard = new SackScoreboard(); // made on the first SACK: an idle connection does not pay for it
+        }
         boolean news = false;
         for (int i = 0; i < seg.sackBlockCount(); i++) {
             news |= scoreboard.add(seg.sackLeft(i), seg.sackRight(i), sndUna, sndNxt); // a D-SACK (RFC 2883) adds nothing
@@ -790,7 +789,7 @@ public final class TcpConnection implements ConnectionView {
         if (lossState == TIMEOUT_RECOVERY) {
             return;
         }
-        boolean lost = dupAcks >= SackScoreboard.DUP_THRESH || sackOk && scoreboard.holeLost(0, sndMss); // RFC 6675 5 (2)
+        boolean lost = dupAcks >= SackScoreboard.DUP_THRESH || scoreboard != null && scoreboard.holeLost(0, sndMss); // RFC 6675 5 (2)
         if (lost && (!recoveryPointSet || SeqNum.ge(sndUna, recoveryPoint))) {
             enterFastRecovery(); // RFC 6582 3.2 step 2: not while a previous recovery's data is still unacknowledged
         }
@@ -1028,7 +1027,7 @@ public final class TcpConnection implements ConnectionView {
     void output() {
         boolean sent = false;
         if (canSendData()) {
-            if (lossState == FAST_RECOVERY && sackOk) {
+            if (lossState == FAST_RECOVERY && sackOk && scoreboard != null) {
                 sent = sackRecoveryOutput();
             } else {
                 if (lossState == TIMEOUT_RECOVERY) {
@@ -1515,6 +1514,9 @@ public final class TcpConnection implements ConnectionView {
         }
         if ((flags & TcpFlags.ACK) != 0) {
             if (!syn && sackOk && receiveBuffer != null && receiveBuffer.hasGap()) {
+                if (sackEdges == null) {
+                    sackEdges = new int[2 * TcpSegment.MAX_SACK_BLOCKS];
+                }
                 int blocks = receiveBuffer.sackBlocks(sackEdges, maxSackBlocks()); // RFC 2018 4
                 for (int i = 0; i < blocks; i++) {
                     s.addSackBlock(rcvNxt + sackEdges[2 * i], rcvNxt + sackEdges[2 * i + 1]);
