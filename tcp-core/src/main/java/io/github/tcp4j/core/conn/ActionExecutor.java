@@ -98,9 +98,29 @@ public final class ActionExecutor {
         }
     }
 
-    /** The persist timer of {@code c} expired: probe the peer's zero window. */
+    /**
+     * The persist timer of {@code c} expired: probe the peer's zero window (or send what the SWS
+     * rule held back); after {@link TcpConfig#dataRetries()} unanswered probes, give up through
+     * the table as for retransmissions (RFC 9293 MUST-37 keeps the connection only while the
+     * peer answers).
+     */
     void persistTimeout(TcpConnection c) {
-        c.probeZeroWindow();
+        if (c.persistProbesExhausted()) {
+            timerExpired(c, TcpEvent.RETRANSMIT_GIVE_UP);
+            return;
+        }
+        c.persistExpired();
+    }
+
+    /** The delayed-ACK timer of {@code c} expired: the ACK owed goes out. */
+    void delayedAckTimeout(TcpConnection c) {
+        c.delayedAckDue();
+        c.output();
+    }
+
+    /** Sends what {@code c} may send now (after an option changed, e.g. Nagle turned off). */
+    void flush(TcpConnection c) {
+        c.output();
     }
 
     // ------------------------------------------------------------------ the table

@@ -81,6 +81,15 @@ public interface ConnectionHost {
     /** A segment was retransmitted. */
     void countRetransmission();
 
+    /** Counts a fast retransmit: recovery entered on duplicate ACKs or SACK (RFC 5681 3.2, RFC 6675). */
+    void countFastRetransmit();
+
+    /** Counts an expiry of a retransmission timer that resends data. */
+    void countRetransmitTimeout();
+
+    /** A connection reached R1 of RFC 9293 3.8.3: retransmitted that many times without an ACK. */
+    void countR1(TcpConnection connection);
+
     /** An ACK for an unacceptable segment was not sent: the per-connection limit held it back. */
     void countDupAckSuppressed();
 

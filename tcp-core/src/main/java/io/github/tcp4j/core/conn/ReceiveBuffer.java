@@ -1,5 +1,6 @@
 package io.github.tcp4j.core.conn;
 
+import io.github.tcp4j.core.wire.TcpSegment;
 import io.netty.buffer.ByteBuf;
 import java.util.ArrayDeque;
 import java.util.Map;
@@ -16,6 +17,10 @@ import java.util.TreeMap;
  * dropped at insertion, and filling a gap is a walk from the lowest key. Pieces are retained
  * slices of the arriving segments (zero copy); the buffer owns them and releases each once read,
  * or all at {@link #release()}.
+ *
+ * <p>Beside the pieces, an interval map keeps the out-of-order data as merged ranges (start to
+ * end offset), from which the SACK blocks are drawn (RFC 2018 section 4): the first block holds
+ * the most recently received segment, the others repeat the most recently reported ranges.
  */
 final class ReceiveBuffer {
 
@@ -26,6 +31,11 @@ final class ReceiveBuffer {
     private int readyBytes;
     private int outOfOrderBytes;
     private long finOffset = -1;
+    /** Out-of-order data as merged ranges: start offset to end offset (an interval map). */
+    private final TreeMap<Long, Long> ranges = new TreeMap<>();
+    /** A position inside each of the most recently reported ranges, most recent first (RFC 2018 4). */
+    private final long[] recent = new long[TcpSegment.MAX_SACK_BLOCKS];
+    private int recentCount;
 
     ReceiveBuffer(int capacity) {
         this.capacity = capacity;
@@ -78,6 +88,33 @@ final class ReceiveBuffer {
         return 0;
     }
 
+    /**
+     * Writes the SACK blocks to report, as offsets relative to RCV.NXT, into {@code edges} (left,
+     * right pairs): first the range holding the latest out-of-order arrival, then the other
+     * recently reported ranges, at most {@code max} (RFC 2018 section 4).
+     *
+     * @return the number of blocks written
+     */
+    int sackBlocks(int[] edges, int max) {
+        int n = 0;
+        for (int i = 0; i < recentCount && n < max; i++) {
+            Map.Entry<Long, Long> r = ranges.floorEntry(recent[i]);
+            if (r == null || r.getValue() <= recent[i]) {
+                continue; // that range was delivered in order since
+            }
+            boolean seen = false;
+            for (int k = 0; k < n; k++) {
+                seen |= edges[2 * k] == (int) (r.getKey() - nextOffset);
+            }
+            if (!seen) {
+                edges[2 * n] = (int) (r.getKey() - nextOffset);
+                edges[2 * n + 1] = (int) (r.getValue() - nextOffset);
+                n++;
+            }
+        }
+        return n;
+    }
+
     /** Remembers a FIN {@code relative} bytes after RCV.NXT (it arrived behind a gap). */
     void finAt(int relative) {
         finOffset = nextOffset + relative;
@@ -112,8 +149,39 @@ final class ReceiveBuffer {
         }
         outOfOrder.values().forEach(ByteBuf::release);
         outOfOrder.clear();
+        ranges.clear();
+        recentCount = 0;
         readyBytes = 0;
         outOfOrderBytes = 0;
+    }
+
+    /** Merges [start, end) into the interval map and makes its range the most recent. */
+    private void noteRange(long start, long end) {
+        long from = start;
+        long to = end;
+        Map.Entry<Long, Long> before = ranges.floorEntry(start);
+        if (before != null && before.getValue() >= start) {
+            from = before.getKey();
+            to = Math.max(to, before.getValue());
+            ranges.remove(before.getKey());
+        }
+        Map.Entry<Long, Long> next;
+        while ((next = ranges.ceilingEntry(from)) != null && next.getKey() <= to) {
+            to = Math.max(to, next.getValue());
+            ranges.remove(next.getKey());
+        }
+        ranges.put(from, to);
+        // RFC 2018 4: the block with the newest segment first, then the earlier reports
+        int kept = 0;
+        for (int i = 0; i < recentCount; i++) {
+            if (recent[i] < from || recent[i] >= to) {
+                recent[kept++] = recent[i]; // a different range: keep its place in the order
+            }
+        }
+        int shifted = Math.min(kept, recent.length - 1);
+        System.arraycopy(recent, 0, recent, 1, shifted);
+        recent[0] = start;
+        recentCount = shifted + 1;
     }
 
     private void append(ByteBuf data) {
@@ -144,11 +212,18 @@ final class ReceiveBuffer {
             moved += piece.readableBytes();
             append(piece);
         }
+        Map.Entry<Long, Long> range;
+        while ((range = ranges.firstEntry()) != null && range.getKey() <= nextOffset) {
+            ranges.pollFirstEntry(); // delivered in order now
+        }
         return moved;
     }
 
     /** Inserts the bytes of [start, end) that no piece holds yet; releases {@code data}. */
     private void insertOutOfOrder(long start, long end, ByteBuf data) {
+        if (end > start) {
+            noteRange(start, end);
+        }
         try {
             long at = start;
             Map.Entry<Long, ByteBuf> before = outOfOrder.floorEntry(at);

@@ -38,6 +38,12 @@ public final class TcpConfig {
     private final int synBacklog;
     private final int ephemeralLow;
     private final int ephemeralHigh;
+    private final CongestionControl.Algorithm congestionControl;
+    private final boolean sack;
+    private final long delayedAckNanos;
+    private final boolean noDelay;
+    private final int initialWindowSegments;
+    private final int r1Retries;
 
     private TcpConfig(Builder b) {
         this.mslNanos = b.mslNanos;
@@ -66,6 +72,12 @@ public final class TcpConfig {
         this.synBacklog = b.synBacklog;
         this.ephemeralLow = b.ephemeralLow;
         this.ephemeralHigh = b.ephemeralHigh;
+        this.congestionControl = b.congestionControl;
+        this.sack = b.sack;
+        this.delayedAckNanos = b.delayedAckNanos;
+        this.noDelay = b.noDelay;
+        this.initialWindowSegments = b.initialWindowSegments;
+        this.r1Retries = b.r1Retries;
     }
 
     /** The defaults. */
@@ -107,6 +119,12 @@ public final class TcpConfig {
         b.synBacklog = synBacklog;
         b.ephemeralLow = ephemeralLow;
         b.ephemeralHigh = ephemeralHigh;
+        b.congestionControl = congestionControl;
+        b.sack = sack;
+        b.delayedAckNanos = delayedAckNanos;
+        b.noDelay = noDelay;
+        b.initialWindowSegments = initialWindowSegments;
+        b.r1Retries = r1Retries;
         return b;
     }
 
@@ -245,6 +263,36 @@ public final class TcpConfig {
         return ephemeralHigh;
     }
 
+    /** The congestion control each new connection starts with (default CUBIC, RFC 9438, as Linux). */
+    public CongestionControl.Algorithm congestionControl() {
+        return congestionControl;
+    }
+
+    /** True when connections offer and use selective acknowledgments (RFC 2018, RFC 6675; default on). */
+    public boolean sack() {
+        return sack;
+    }
+
+    /** The longest an ACK of in-order data waits for a second segment or data to ride on (RFC 1122 4.2.3.2; default 40 ms, Linux's minimum; 0: no delay). */
+    public long delayedAckNanos() {
+        return delayedAckNanos;
+    }
+
+    /** True when Nagle's algorithm is off for new connections (TCP_NODELAY; default false: Nagle on, RFC 9293 3.7.4). */
+    public boolean noDelay() {
+        return noDelay;
+    }
+
+    /** The initial congestion window in segments (default 10, RFC 6928, as Linux). */
+    public int initialWindowSegments() {
+        return initialWindowSegments;
+    }
+
+    /** R1 of RFC 9293 3.8.3: retransmissions of one segment after which the connection is reported as struggling (default 3). */
+    public int r1Retries() {
+        return r1Retries;
+    }
+
     /** Builds a {@link TcpConfig}; every setter checks its argument. */
     public static final class Builder {
         private long mslNanos = Duration.ofSeconds(30).toNanos();
@@ -273,6 +321,12 @@ public final class TcpConfig {
         private int synBacklog = 256;
         private int ephemeralLow = 49152;
         private int ephemeralHigh = 65535;
+        private CongestionControl.Algorithm congestionControl = CongestionControl.Algorithm.CUBIC;
+        private boolean sack = true;
+        private long delayedAckNanos = Duration.ofMillis(40).toNanos();
+        private boolean noDelay = false;
+        private int initialWindowSegments = 10;
+        private int r1Retries = 3;
 
         private Builder() {
         }
@@ -428,6 +482,46 @@ public final class TcpConfig {
             }
             this.ephemeralLow = low;
             this.ephemeralHigh = high;
+            return this;
+        }
+
+        /** The congestion control algorithm of new connections (default {@link CongestionControl.Algorithm#CUBIC}). */
+        public Builder congestionControl(CongestionControl.Algorithm algorithm) {
+            this.congestionControl = Objects.requireNonNull(algorithm, "algorithm");
+            return this;
+        }
+
+        /** Offer and use SACK (RFC 2018; default on). Used only when both SYNs carry SACK-permitted. */
+        public Builder sack(boolean on) {
+            this.sack = on;
+            return this;
+        }
+
+        /** How long an ACK may be delayed (default 40 ms; zero: every segment is acknowledged at once; RFC 1122 4.2.3.2: under 0.5 s). */
+        public Builder delayedAck(Duration delay) {
+            Objects.requireNonNull(delay, "delay");
+            if (delay.isNegative() || delay.compareTo(Duration.ofMillis(500)) >= 0) {
+                throw new IllegalArgumentException("delayedAck must be 0 .. 500 ms (RFC 1122 4.2.3.2): " + delay);
+            }
+            this.delayedAckNanos = delay.toNanos();
+            return this;
+        }
+
+        /** Turns Nagle's algorithm off for new connections (TCP_NODELAY; default false). */
+        public Builder noDelay(boolean on) {
+            this.noDelay = on;
+            return this;
+        }
+
+        /** The initial congestion window in segments (default 10, RFC 6928; RFC 5681 allows 2 to 4). */
+        public Builder initialWindowSegments(int n) {
+            this.initialWindowSegments = range("initialWindowSegments", n, 1, 1000);
+            return this;
+        }
+
+        /** R1 of RFC 9293 3.8.3 (default 3): retransmissions of one segment before it is counted as struggling. */
+        public Builder r1Retries(int n) {
+            this.r1Retries = range("r1Retries", n, 1, 100);
             return this;
         }
 

@@ -48,6 +48,8 @@ public final class TcpConnection implements ConnectionView {
     /** RFC 9293 3.7.1: the MSS to assume when the peer sends none: 536 for IPv4, 1220 for IPv6. */
     private static final int DEFAULT_MSS_V4 = 536;
     private static final int DEFAULT_MSS_V6 = 1220;
+    /** RFC 7323 5.5: 24 days. */
+    private static final long PAWS_IDLE_LIMIT_NANOS = 24L * 24 * 3600 * 1_000_000_000L;
     /** RFC 7323 2.3: a shift count above 14 is used as 14. */
     private static final int MAX_WINDOW_SHIFT = 14;
 
@@ -91,8 +93,14 @@ public final class TcpConnection implements ConnectionView {
     // ---- options
     boolean windowScaleOk;
     boolean timestampsOk;
+    /** Both SYNs carried SACK-permitted (RFC 2018 section 2). */
+    boolean sackOk;
     int tsRecent;
+    /** When TS.Recent was last set, for RFC 7323 5.5's 24-day limit on PAWS. */
+    private long tsRecentNanos;
     int tsOffset;
+    /** Last.ACK.sent of RFC 7323 4.3: the ACK field of the last segment we sent. */
+    private int lastAckSent;
 
     // ---- what happened
     boolean synAcked;
@@ -147,9 +155,50 @@ public final class TcpConnection implements ConnectionView {
     private boolean rttTiming;
     private int rttSeq;
     private long rttStart;
-    private boolean recovering;
-    private int recover;
     private int persistBackoff;
+    /** Zero-window probes sent since the peer last answered (RFC 9293 MUST-37: it may keep the window shut while it answers). */
+    int persistProbes;
+
+    // ---- congestion control and loss recovery (RFC 5681, RFC 6582, RFC 6675)
+    /** Not in loss recovery. */
+    static final int OPEN = 0;
+    /** Fast recovery after three duplicate ACKs or SACK-detected loss (RFC 6582, RFC 6675 section 5). */
+    static final int FAST_RECOVERY = 1;
+    /** Retransmitting after a timeout, in slow start, up to the recovery point (RFC 5681 3.1, RFC 6675 5.1). */
+    static final int TIMEOUT_RECOVERY = 2;
+    CongestionControl cc;
+    int lossState = OPEN;
+    int dupAcks;
+    /** RFC 6582's "recover" and RFC 6675's RecoveryPoint: SND.NXT when recovery began. */
+    private int recoveryPoint;
+    private boolean recoveryPointSet;
+    /** RFC 6675 HighRxt: the highest sequence number retransmitted in this recovery, plus one. */
+    private int highRxt;
+    /** RFC 6675 RescueRxt. */
+    private int rescueRxt;
+    private boolean rescueSet;
+    /** After a timeout: the next sequence number to retransmit. */
+    private int retransmitNext;
+    private boolean partialAckSeen;
+    /** The end of the last segment shorter than the MSS we sent (Minshall's Nagle variant). */
+    private int smallSegmentEnd;
+    private boolean smallSegmentSent;
+    private long lastDataSentNanos = Long.MIN_VALUE;
+    /** The persist timer fired with a usable window too small to pass the SWS rule: send what fits (RFC 9293 3.8.6.2.1). */
+    private boolean overrideSws;
+    SackScoreboard scoreboard;
+    private final int[] holeEnd = new int[1];
+    /** Nagle's algorithm is off (TCP_NODELAY). */
+    boolean noDelay;
+
+    // ---- delayed acknowledgments (RFC 9293 3.8.6.3, RFC 5681 4.2)
+    final Timer delayedAckTimer;
+    /** In-order bytes received since our last ACK. */
+    private int unackedReceived;
+    /** The largest segment the peer sent so far: our estimate of its MSS. */
+    private int largestReceived;
+    private int[] sackEdges;
+
     final Timer retransmitTimer;
     final Timer finWait2Timer;
     final Timer persistTimer;
@@ -179,6 +228,10 @@ public final class TcpConnection implements ConnectionView {
         this.persistTimer = new Timer("persist", (t, now) -> host.executor().persistTimeout(this));
         this.userTimer = new Timer("user timeout", (t, now) -> host.executor().timerExpired(this, TcpEvent.USER_TIMEOUT));
         this.keepAliveTimer = new Timer("keep-alive", (t, now) -> host.executor().keepAliveTimeout(this));
+        this.delayedAckTimer = new Timer("delayed ACK", (t, now) -> host.executor().delayedAckTimeout(this));
+        this.noDelay = config.noDelay();
+        this.sndMss = DEFAULT_MSS_V4;
+        this.cc = config.congestionControl().create(sndMss, config.initialWindowSegments());
         this.userTimeoutNanos = config.userTimeoutNanos();
         this.keepAliveOn = config.keepAlive();
         this.sendBufferSize = config.sendBufferSize();
@@ -373,6 +426,90 @@ public final class TcpConnection implements ConnectionView {
         return userTimeoutNanos;
     }
 
+    /**
+     * Turns Nagle's algorithm off ({@code true}, TCP_NODELAY) or on: with it on, a segment
+     * shorter than the MSS waits while an earlier short segment is unacknowledged (RFC 9293
+     * 3.7.4, with Minshall's refinement), so small writes coalesce.
+     */
+    public void noDelay(boolean on) {
+        noDelay = on;
+        if (on && !released) {
+            host.executor().flush(this);
+        }
+    }
+
+    /** True when Nagle's algorithm is off (TCP_NODELAY). */
+    public boolean noDelay() {
+        return noDelay;
+    }
+
+    /**
+     * Chooses the congestion control algorithm (like Linux's TCP_CONGESTION). Before the
+     * connection opens it starts from the initial window; later the new algorithm takes over the
+     * current congestion window.
+     */
+    public void congestionControl(CongestionControl.Algorithm algorithm) {
+        Objects.requireNonNull(algorithm, "algorithm");
+        if (cc.algorithm() == algorithm) {
+            return;
+        }
+        long current = cc.cwnd();
+        cc = algorithm.create(sndMss, config.initialWindowSegments());
+        if (synAcked) {
+            cc.cwnd(current);
+        }
+    }
+
+    /** The congestion control algorithm in use. */
+    public CongestionControl.Algorithm congestionControl() {
+        return cc.algorithm();
+    }
+
+    /** The congestion window (cwnd) in bytes. */
+    public long congestionWindow() {
+        return cc.cwnd();
+    }
+
+    /** The slow-start threshold (ssthresh) in bytes; {@link Long#MAX_VALUE} before the first loss. */
+    public long slowStartThreshold() {
+        return cc.ssthresh();
+    }
+
+    /** The smoothed round-trip time (SRTT, RFC 6298) in nanoseconds; 0 before the first sample. */
+    public long smoothedRtt() {
+        return rtt.srtt();
+    }
+
+    /** SND.WND: the peer's last advertised window, scaled, in bytes. */
+    public long sendWindow() {
+        return sndWnd;
+    }
+
+    /** True when both SYNs carried SACK-permitted, so SACK is in use (RFC 2018). */
+    public boolean sackPermitted() {
+        return sackOk;
+    }
+
+    /** True when both SYNs carried the window scale option (RFC 7323 2). */
+    public boolean windowScaling() {
+        return windowScaleOk;
+    }
+
+    /** The shift the peer applies to our window field (our Window Scale option), 0 without scaling. */
+    public int receiveWindowShift() {
+        return rcvWndShift;
+    }
+
+    /** The shift we apply to the peer's window field (its Window Scale option), 0 without scaling. */
+    public int sendWindowShift() {
+        return sndWndShift;
+    }
+
+    /** True while the connection recovers from a loss (fast recovery or after a timeout). */
+    public boolean inLossRecovery() {
+        return lossState != OPEN;
+    }
+
     /** Sets what the application hears from this connection (null: nothing). */
     public void handler(ConnectionHandler handler) {
         this.handler = handler == null ? ConnectionHandler.NONE : handler;
@@ -549,7 +686,10 @@ public final class TcpConnection implements ConnectionView {
         timestampsOk = config.timestamps() && syn.hasTimestamps();
         if (timestampsOk) {
             tsRecent = syn.tsVal();
+            tsRecentNanos = host.now();
         }
+        sackOk = config.sack() && syn.sackPermitted(); // RFC 2018 2: only when both SYNs carry it
+        lastAckSent = rcvNxt;
         sndWnd = syn.window(); // RFC 7323 2.2: the window of a SYN is never scaled
         maxSndWnd = sndWnd;
         sndWl1 = syn.seq();
@@ -558,6 +698,7 @@ public final class TcpConnection implements ConnectionView {
         // RFC 9293 3.7.1: Eff.snd.MSS = min(SendMSS + 20, MMS_S) - TCPhdrsize - IPoptionsize
         int mmsS = config.mtu() - ipHeader();
         sndMss = Math.max(1, Math.min(peerMss + TCP_HEADER, mmsS) - TCP_HEADER - (timestampsOk ? TIMESTAMP_OPTION_SPACE : 0));
+        cc.mss(sndMss);
         ensureBuffers();
         long free = receiveBuffer == null ? 0 : receiveBuffer.free();
         long initial = Math.min(free, 0xFFFF); // the window in our SYN or SYN,ACK is unscaled
@@ -588,14 +729,19 @@ public final class TcpConnection implements ConnectionView {
             return;
         }
         updateTsRecent(seg);
+        persistProbes = 0; // the peer answers
         int ack = seg.ack();
+        long window = seg.has(TcpFlags.SYN) ? seg.window() : (long) seg.window() << sndWndShift;
+        boolean sackedNew = sackOk && synAcked && seg.sackBlockCount() > 0 && recordSackBlocks(seg);
         if (SeqNum.gt(ack, sndUna) && SeqNum.le(ack, sndNxt)) {
-            newlyAcknowledged(ack);
+            newlyAcknowledged(ack, seg);
+        } else if (ack == sndUna && isDuplicateAck(seg, window, sackedNew)) {
+            duplicateAck();
         }
         // RFC 9293 3.10.7.4: update the window if SND.WL1 < SEG.SEQ, or SND.WL1 = SEG.SEQ and SND.WL2 =< SEG.ACK
         if (SeqNum.le(sndUna, ack) && SeqNum.le(ack, sndNxt)
                 && (SeqNum.lt(sndWl1, seg.seq()) || sndWl1 == seg.seq() && SeqNum.le(sndWl2, ack))) {
-            sndWnd = seg.has(TcpFlags.SYN) ? seg.window() : (long) seg.window() << sndWndShift;
+            sndWnd = window; // RFC 7323 2.2: the window of a SYN is never scaled
             sndWl1 = seg.seq();
             sndWl2 = ack;
             maxSndWnd = Math.max(maxSndWnd, sndWnd);
@@ -606,10 +752,75 @@ public final class TcpConnection implements ConnectionView {
         }
     }
 
-    private void newlyAcknowledged(int ack) {
+    /** RFC 2018 / RFC 6675 Update(): records the segment's SACK blocks; true if any SACKed new bytes. */
+    private boolean recordSackBlocks(TcpSegment seg) {
+        if (scoreboard == null) {
+            scoreboard = new SackScoreboard(); // made on the first SACK: an idle connection does not pay for it
+        }
+        boolean news = false;
+        for (int i = 0; i < seg.sackBlockCount(); i++) {
+            news |= scoreboard.add(seg.sackLeft(i), seg.sackRight(i), sndUna, sndNxt); // a D-SACK (RFC 2883) adds nothing
+        }
+        return news;
+    }
+
+    /**
+     * A duplicate ACK: with SACK, one that SACKs new data (RFC 6675 section 2); without, RFC 5681
+     * section 2's definition: data outstanding, no data, no SYN or FIN, SND.UNA again, same window.
+     */
+    private boolean isDuplicateAck(TcpSegment seg, long window, boolean sackedNew) {
+        if (sndUna == sndNxt || !synAcked) {
+            return false;
+        }
+        if (sackOk) {
+            return sackedNew;
+        }
+        return seg.payloadLength() == 0 && !seg.has(TcpFlags.SYN) && !seg.has(TcpFlags.FIN) && window == sndWnd;
+    }
+
+    private void duplicateAck() {
+        dupAcks++;
+        if (lossState == FAST_RECOVERY) {
+            if (!sackOk) {
+                cc.cwnd(cc.cwnd() + sndMss); // RFC 6582 3.2 step 4 (RFC 5681 3.2 step 4): inflate by one segment
+            }
+            return;
+        }
+        if (lossState == TIMEOUT_RECOVERY) {
+            return;
+        }
+        boolean lost = dupAcks >= SackScoreboard.DUP_THRESH || scoreboard != null && scoreboard.holeLost(0, sndMss); // RFC 6675 5 (2)
+        if (lost && (!recoveryPointSet || SeqNum.ge(sndUna, recoveryPoint))) {
+            enterFastRecovery(); // RFC 6582 3.2 step 2: not while a previous recovery's data is still unacknowledged
+        }
+        // otherwise limited transmit (RFC 3042): output() lets one new segment out per duplicate ACK
+    }
+
+    /** Fast retransmit: the segment at SND.UNA goes again at once and recovery begins (RFC 5681 3.2, RFC 6582, RFC 6675 5). */
+    private void enterFastRecovery() {
+        long flight = SeqNum.distance(sndUna, sndNxt);
+        cc.onCongestionEvent(flight, host.now());
+        lossState = FAST_RECOVERY;
+        recoveryPoint = sndNxt;
+        recoveryPointSet = true;
+        partialAckSeen = false;
+        host.countFastRetransmit();
+        int sent = retransmitAt(sndUna, sndMss);
+        if (sackOk) {
+            cc.cwnd(cc.ssthresh()); // RFC 6675 5 (4.2): cwnd = ssthresh
+            highRxt = sndUna + sent; // RFC 6675 5 (4.3)
+            rescueSet = false;
+        } else {
+            cc.cwnd(cc.ssthresh() + 3L * sndMss); // RFC 5681 3.2 step 3: inflate by the three segments that left
+        }
+    }
+
+    private void newlyAcknowledged(int ack, TcpSegment seg) {
         if (!synAcked && SeqNum.gt(ack, iss)) {
             synAcked = true;
         }
+        long ackedBytes = SeqNum.distance(sndUna, ack);
+        long flightBefore = SeqNum.distance(sndUna, sndNxt);
         int dataEnd = bufferSeq + (sendBuffer == null ? 0 : sendBuffer.size());
         int dataAcked = (int) Math.max(0, Math.min(SeqNum.distance(bufferSeq, SeqNum.min(ack, dataEnd)),
                 sendBuffer == null ? 0 : sendBuffer.size()));
@@ -625,28 +836,79 @@ public final class TcpConnection implements ConnectionView {
         }
         sndUna = ack;
         retries = 0;
-        if (rttTiming && SeqNum.ge(ack, rttSeq)) {
-            rtt.sample(host.now() - rttStart);
-            rttTiming = false;
+        dupAcks = 0;
+        if (scoreboard != null) {
+            scoreboard.advance(ack);
         }
-        if (recovering) {
-            if (SeqNum.lt(sndUna, recover)) {
-                retransmitFirst(); // a partial ACK after a timeout: the next hole goes out at once
-            } else {
-                recovering = false;
+        takeRttSample(ack, seg);
+        long now = host.now();
+        switch (lossState) {
+            case FAST_RECOVERY -> {
+                if (SeqNum.ge(ack, recoveryPoint)) {
+                    // RFC 6582 3.2 step 3 (first option): deflate, at most one segment beyond the flight
+                    long flight = SeqNum.distance(sndUna, sndNxt);
+                    cc.cwnd(Math.min(cc.ssthresh(), Math.max(flight, sndMss) + sndMss));
+                    lossState = OPEN;
+                } else if (sackOk) {
+                    if (SeqNum.lt(highRxt, sndUna)) {
+                        highRxt = sndUna; // RFC 6675: HighRxt never lies below HighACK
+                    }
+                } else {
+                    // RFC 6582 3.2 step 4: a partial ACK: the next hole goes at once; deflate by what was acknowledged
+                    retransmitAt(sndUna, sndMss);
+                    cc.cwnd(cc.cwnd() - ackedBytes + (ackedBytes >= sndMss ? sndMss : 0));
+                }
+            }
+            case TIMEOUT_RECOVERY -> {
+                if (SeqNum.lt(retransmitNext, sndUna)) {
+                    retransmitNext = sndUna;
+                }
+                if (SeqNum.ge(ack, recoveryPoint)) {
+                    lossState = OPEN;
+                }
+                cc.onAck(ackedBytes, flightBefore, now, rtt.srtt()); // slow start again (RFC 5681 3.1)
+            }
+            default -> {
+                if (2 * flightBefore >= cc.cwnd()) {
+                    cc.onAck(ackedBytes, flightBefore, now, rtt.srtt()); // grow only when the window was in use (RFC 7661's spirit)
+                }
             }
         }
         if (sndUna == sndNxt) {
             host.wheel().cancel(retransmitTimer);
             host.wheel().cancel(userTimer);
         } else {
-            host.wheel().schedule(retransmitTimer, host.now() + rtt.rto()); // RFC 6298 5.3
+            boolean restart = lossState != FAST_RECOVERY || sackOk || !partialAckSeen;
+            if (restart) {
+                host.wheel().schedule(retransmitTimer, now + rtt.rto()); // RFC 6298 5.3 (RFC 6582 4: the impatient variant)
+            }
+            if (lossState == FAST_RECOVERY) {
+                partialAckSeen = true;
+            }
             if (userTimeoutNanos > 0) {
-                host.wheel().schedule(userTimer, host.now() + userTimeoutNanos); // RFC 5482: new data acknowledged
+                host.wheel().schedule(userTimer, now + userTimeoutNanos); // RFC 5482: new data acknowledged
             }
         }
         if (dataAcked > 0) {
             notifyApp(WRITABLE);
+        }
+    }
+
+    /**
+     * An RTT sample (RFC 6298 2): from the timed segment when it is covered and was not
+     * retransmitted (Karn), otherwise from the echoed timestamp (RFC 7323 4: RTTM, valid for
+     * retransmissions too, so a backed-off RTO comes down as soon as data gets through).
+     */
+    private void takeRttSample(int ack, TcpSegment seg) {
+        long now = host.now();
+        if (rttTiming && SeqNum.ge(ack, rttSeq)) {
+            rtt.sample(now - rttStart);
+            rttTiming = false;
+        } else if (timestampsOk && seg.hasTimestamps() && !rttTiming) {
+            long ms = (tsValue() - seg.tsEcr()) & 0xFFFF_FFFFL;
+            if (ms < 3_600_000L) { // an echo from within the last hour: a valid one (RFC 7323 4.1)
+                rtt.sample(ms == 0 ? 500_000L : ms * 1_000_000L); // a 1 ms clock: under one tick counts as half a tick
+            }
         }
     }
 
@@ -663,6 +925,7 @@ public final class TcpConnection implements ConnectionView {
             int relative = skip > 0 ? 0 : (int) SeqNum.distance(rcvNxt, seq);
             long room = rcvWnd() - relative;
             int keep = (int) Math.max(0, Math.min(len - skip, room));
+            boolean hadGap = receiveBuffer.hasGap();
             if (skip < len && keep > 0) {
                 ByteBuf payload = seg.payload();
                 int inOrder = receiveBuffer.receive(relative, payload.retainedSlice(payload.readerIndex() + skip, keep));
@@ -671,7 +934,12 @@ public final class TcpConnection implements ConnectionView {
                     notifyApp(READABLE);
                 }
             }
-            ackNeeded = true; // every data segment is acknowledged at once (delayed ACKs come with the data-transfer engine)
+            largestReceived = Math.max(largestReceived, len);
+            if (relative > 0 || hadGap || skip >= len || keep < len - skip) {
+                ackNeeded = true; // RFC 5681 4.2: out of order, filling a gap, a duplicate or beyond the window: ACK at once
+            } else {
+                delayAck(keep);
+            }
         }
         if (seg.has(TcpFlags.FIN) && !finReceived) {
             int finSeq = seq + len;
@@ -687,6 +955,27 @@ public final class TcpConnection implements ConnectionView {
         }
         if (!finReceived && !finEvent && receiveBuffer != null && receiveBuffer.finInOrder()) {
             finFollowUp = true;
+        }
+    }
+
+    /**
+     * In-order data arrived: acknowledge at least every second full-sized segment, otherwise
+     * within the delayed-ACK time (RFC 9293 3.8.6.3, RFC 5681 4.2, RFC 1122 4.2.3.2).
+     */
+    private void delayAck(int bytes) {
+        unackedReceived += bytes;
+        long delay = config.delayedAckNanos();
+        if (delay == 0 || unackedReceived >= 2 * largestReceived) {
+            ackNeeded = true;
+        } else if (!delayedAckTimer.isScheduled()) {
+            host.wheel().schedule(delayedAckTimer, host.now() + delay);
+        }
+    }
+
+    /** The delayed-ACK timer fired: the ACK owed goes out now. */
+    void delayedAckDue() {
+        if (!released && irsKnown && unackedReceived > 0) {
+            ackNeeded = true;
         }
     }
 
@@ -729,34 +1018,24 @@ public final class TcpConnection implements ConnectionView {
     }
 
     /**
-     * Sends what the state and windows allow: new data from SND.NXT within SND.UNA + SND.WND, the
-     * FIN once all data is out, or else a pure ACK when one is owed; then makes sure the
-     * retransmission timer runs while anything is unacknowledged (RFC 6298 5.1).
+     * Sends what the state, the windows and the recovery allow: retransmissions first when
+     * recovering from a loss, then new data from SND.NXT within the peer's window and the
+     * congestion window (with the sender's SWS avoidance and Nagle's algorithm), the FIN once
+     * all data is out, or else a pure ACK when one is owed; then makes sure the retransmission
+     * timer runs while anything is unacknowledged (RFC 6298 5.1).
      */
     void output() {
         boolean sent = false;
         if (canSendData()) {
-            int buffered = sendBuffer == null ? 0 : sendBuffer.size();
-            while (true) {
-                int offset = (int) SeqNum.distance(bufferSeq, sndNxt);
-                int unsent = buffered - offset;
-                long usable = sndWnd - SeqNum.distance(sndUna, sndNxt);
-                if (unsent <= 0 || usable <= 0) {
-                    if (unsent > 0 && sndUna == sndNxt && !persistTimer.isScheduled()) {
-                        armPersist();
-                    }
-                    break;
+            if (lossState == FAST_RECOVERY && sackOk && scoreboard != null) {
+                sent = sackRecoveryOutput();
+            } else {
+                if (lossState == TIMEOUT_RECOVERY) {
+                    sent = timeoutRecoveryOutput();
                 }
-                int len = (int) Math.min(Math.min(unsent, sndMss), usable);
-                boolean last = len == unsent;
-                boolean fin = last && finQueued && !finSent;
-                transmit(sndNxt, TcpFlags.ACK | (last ? TcpFlags.PSH : 0) | (fin ? TcpFlags.FIN : 0), offset, len, false);
-                if (!rttTiming) {
-                    startTiming(sndNxt + len);
+                while (sendNewSegment(congestionRoom()) > 0) {
+                    sent = true;
                 }
-                sndNxt += len + (fin ? 1 : 0);
-                finSent |= fin;
-                sent = true;
             }
         }
         if (finQueued && !finSent && irsKnown && !scratch && !released && sndNxt == bufferSeq + bufferedBytes()
@@ -766,6 +1045,9 @@ public final class TcpConnection implements ConnectionView {
             sndNxt += 1;
             finSent = true;
             sent = true;
+            if (lossState == TIMEOUT_RECOVERY) {
+                retransmitNext = sndNxt;
+            }
         }
         if (!sent && ackNeeded && irsKnown) {
             transmit(sndNxt, TcpFlags.ACK, 0, 0, false);
@@ -779,6 +1061,205 @@ public final class TcpConnection implements ConnectionView {
                 host.wheel().schedule(userTimer, host.now() + userTimeoutNanos); // RFC 5482
             }
         }
+    }
+
+    /** How many more bytes the congestion window lets into the network now. */
+    private long congestionRoom() {
+        long flight = SeqNum.distance(sndUna, sndNxt);
+        return switch (lossState) {
+            case FAST_RECOVERY -> cc.cwnd() - flight; // NewReno: the window is inflated by the duplicate ACKs (RFC 6582)
+            case TIMEOUT_RECOVERY -> SeqNum.lt(retransmitNext, sndNxt) ? 0 : cc.cwnd() - outstandingSinceTimeout();
+            default -> cc.cwnd() + (long) Math.min(dupAcks, 2) * sndMss - flight; // RFC 3042 limited transmit
+        };
+    }
+
+    /** After a timeout: the bytes sent again (or anew) since, and not acknowledged or SACKed. */
+    private long outstandingSinceTimeout() {
+        long n = SeqNum.distance(sndUna, retransmitNext);
+        return scoreboard == null ? n : n - scoreboard.sackedBetween(sndUna, retransmitNext);
+    }
+
+    /**
+     * After a timeout, the data between SND.UNA and the recovery point is presumed lost and sent
+     * again in slow start, skipping what the peer SACKed (RFC 5681 3.1, RFC 6675 5.1).
+     */
+    private boolean timeoutRecoveryOutput() {
+        boolean sent = false;
+        while (SeqNum.lt(retransmitNext, sndNxt)) {
+            if (scoreboard != null && scoreboard.isSacked(retransmitNext)) {
+                retransmitNext = skipSacked(retransmitNext);
+                continue;
+            }
+            long room = cc.cwnd() - outstandingSinceTimeout();
+            if (room < Math.min(sndMss, SeqNum.distance(retransmitNext, sndNxt))) {
+                break;
+            }
+            int limit = sndMss;
+            if (scoreboard != null) {
+                int nextSacked = nextSackedAbove(retransmitNext);
+                if (nextSacked != retransmitNext) {
+                    limit = (int) Math.min(limit, SeqNum.distance(retransmitNext, nextSacked));
+                }
+            }
+            int n = retransmitAt(retransmitNext, limit);
+            if (n == 0) {
+                retransmitNext = sndNxt;
+                break;
+            }
+            retransmitNext += n;
+            sent = true;
+        }
+        return sent;
+    }
+
+    private int skipSacked(int seq) {
+        for (int i = 0; i < scoreboard.ranges(); i++) {
+            if (SeqNum.le(scoreboard.left(i), seq) && SeqNum.lt(seq, scoreboard.right(i))) {
+                return scoreboard.right(i);
+            }
+        }
+        return seq;
+    }
+
+    /** The left edge of the first SACKed range above {@code seq}, or {@code seq} when none. */
+    private int nextSackedAbove(int seq) {
+        for (int i = 0; i < scoreboard.ranges(); i++) {
+            if (SeqNum.gt(scoreboard.left(i), seq)) {
+                return scoreboard.left(i);
+            }
+        }
+        return seq;
+    }
+
+    /**
+     * RFC 6675 section 5 step (C): while cwnd - pipe >= 1 SMSS, send what NextSeg() names: a lost
+     * hole, new data, any other hole, or the rescue retransmission.
+     */
+    private boolean sackRecoveryOutput() {
+        boolean sent = false;
+        long pipe = scoreboard.pipe(sndUna, sndNxt, highRxt, sndMss);
+        while (cc.cwnd() - pipe >= sndMss) {
+            int n;
+            int from = SeqNum.max(highRxt, sndUna);
+            boolean belowSacked = !scoreboard.isEmpty();
+            int s = belowSacked ? scoreboard.nextHole(sndUna, from, sndMss, true, holeEnd) : from;
+            if (belowSacked && holeEnd[0] != s) {
+                n = retransmitAt(s, (int) SeqNum.distance(s, holeEnd[0])); // rule 1: a lost hole
+                highRxt = s + n;
+            } else if ((n = sendNewSegment(cc.cwnd() - pipe)) > 0) {
+                // rule 2: new data
+            } else if (belowSacked && holeEnd[0] != (s = scoreboard.nextHole(sndUna, from, sndMss, false, holeEnd))) {
+                n = retransmitAt(s, (int) SeqNum.distance(s, holeEnd[0])); // rule 3: a hole not yet deemed lost
+                highRxt = s + n;
+            } else if ((!rescueSet || SeqNum.gt(sndUna, rescueRxt)) && (n = rescueRetransmission()) > 0) {
+                rescueRxt = recoveryPoint; // rule 4: HighRxt stays
+                rescueSet = true;
+            } else {
+                break;
+            }
+            if (n <= 0) {
+                break;
+            }
+            pipe += n;
+            sent = true;
+        }
+        return sent;
+    }
+
+    /** RFC 6675 NextSeg() rule 4: one segment that holds the highest unSACKed sequence number. */
+    private int rescueRetransmission() {
+        int top = finSent ? sndNxt - 1 : sndNxt;
+        int end = top;
+        if (!scoreboard.isEmpty() && SeqNum.ge(scoreboard.highestSacked(), top)) {
+            // the top is SACKed: the highest unSACKed byte lies below the last SACKed range
+            end = scoreboard.left(scoreboard.ranges() - 1);
+        }
+        int start = SeqNum.max(sndUna, end - sndMss);
+        if (!SeqNum.lt(start, end) && !(finSent && !finAcked)) {
+            return 0;
+        }
+        return retransmitAt(start, (int) SeqNum.distance(start, end));
+    }
+
+    /**
+     * Sends one new segment from SND.NXT if the peer's window, {@code congestionRoom}, the
+     * sender's SWS avoidance (RFC 9293 3.8.6.2.1) and Nagle's algorithm (3.7.4) allow it; the FIN
+     * rides on the last segment. Arms the persist timer when the peer's window holds data back
+     * and nothing is in flight.
+     *
+     * @return the sequence space sent (0: nothing)
+     */
+    private int sendNewSegment(long congestionRoom) {
+        int buffered = bufferedBytes();
+        int offset = (int) SeqNum.distance(bufferSeq, sndNxt);
+        int unsent = buffered - offset;
+        if (unsent <= 0 || finSent) {
+            return 0;
+        }
+        boolean idle = sndUna == sndNxt;
+        long windowRoom = sndWnd - SeqNum.distance(sndUna, sndNxt);
+        int mss = dataMss();
+        long usable = Math.min(windowRoom, congestionRoom);
+        int len = (int) Math.max(0, Math.min(Math.min(unsent, mss), usable));
+        if (len <= 0) {
+            if (windowRoom <= 0 && idle && !persistTimer.isScheduled()) {
+                armPersist(); // RFC 9293 3.8.6.1: probe the zero window
+            }
+            return 0;
+        }
+        if (len < mss && !overrideSws) {
+            boolean allQueued = len == unsent;
+            boolean smallOutstanding = smallSegmentSent && SeqNum.gt(smallSegmentEnd, sndUna);
+            // RFC 9293 3.7.4 (Nagle, with Minshall's refinement: hold only while a short segment is unacknowledged)
+            boolean push = allQueued && (noDelay || finQueued || !smallOutstanding);
+            // RFC 9293 3.8.6.2.1: or nothing in flight and at least half the largest window the peer offered
+            boolean halfWindow = idle && len >= maxSndWnd / 2;
+            if (!push && !halfWindow) {
+                if (idle && windowRoom < unsent && !persistTimer.isScheduled()) {
+                    armPersist(); // the override timeout: a small window must not hold the data forever
+                }
+                return 0;
+            }
+        }
+        long now = host.now();
+        if (idle && lastDataSentNanos != Long.MIN_VALUE && now - lastDataSentNanos > rtt.rto()) {
+            cc.onIdleRestart(now); // RFC 5681 4.1: restart after an idle period
+        }
+        boolean last = len == unsent;
+        boolean fin = last && finQueued;
+        transmit(sndNxt, TcpFlags.ACK | (last ? TcpFlags.PSH : 0) | (fin ? TcpFlags.FIN : 0), offset, len, false);
+        lastDataSentNanos = now;
+        if (len < mss) {
+            smallSegmentSent = true;
+            smallSegmentEnd = sndNxt + len;
+        }
+        if (!rttTiming && lossState == OPEN) {
+            startTiming(sndNxt + len);
+        }
+        sndNxt += len + (fin ? 1 : 0);
+        finSent |= fin;
+        if (lossState == TIMEOUT_RECOVERY) {
+            retransmitNext = sndNxt;
+        }
+        return len + (fin ? 1 : 0);
+    }
+
+    /** The payload a data segment may carry: the effective MSS less the SACK option when we report holes. */
+    private int dataMss() {
+        if (sackOk && receiveBuffer != null && receiveBuffer.hasGap()) {
+            return Math.max(1, sndMss - sackOptionBytes());
+        }
+        return sndMss;
+    }
+
+    /** The bytes the SACK option takes at most: 2 NOPs, kind, length and 8 per block. */
+    private int sackOptionBytes() {
+        return 4 + 8 * maxSackBlocks();
+    }
+
+    /** RFC 2018 3: four blocks fit, three beside timestamps. */
+    private int maxSackBlocks() {
+        return timestampsOk ? 3 : TcpSegment.MAX_SACK_BLOCKS;
     }
 
     /** A segment came from the peer: it is alive (keep-alive starts counting again). */
@@ -836,42 +1317,106 @@ public final class TcpConnection implements ConnectionView {
 
     /** Sends the oldest unacknowledged segment again: SYN (or SYN,ACK), data at SND.UNA, or the FIN. */
     void retransmitFirst() {
-        rttTiming = false; // Karn: no sample from a retransmitted segment
         if (!synAcked) {
+            rttTiming = false; // Karn: no sample from a retransmitted segment
             transmit(iss, TcpFlags.SYN | (irsKnown ? TcpFlags.ACK : 0), 0, 0, true);
             host.countRetransmission();
             return;
         }
-        int buffered = sendBuffer == null ? 0 : sendBuffer.size();
-        int offset = (int) SeqNum.distance(bufferSeq, sndUna);
-        int unacked = Math.max(0, Math.min(buffered, (int) SeqNum.distance(bufferSeq, sndNxt)) - offset);
-        int len = Math.min(unacked, sndMss);
-        boolean fin = finSent && !finAcked && len == unacked;
-        if (len == 0 && !fin) {
-            return;
-        }
-        transmit(sndUna, TcpFlags.ACK | (len > 0 ? TcpFlags.PSH : 0) | (fin ? TcpFlags.FIN : 0), offset, len, false);
-        host.countRetransmission();
+        retransmitAt(sndUna, sndMss);
     }
 
-    /** The retransmission timer expired and the limit is not reached: back off and resend (RFC 6298 5.4-5.6). */
+    /**
+     * Sends again up to {@code maxLength} bytes of sent data from {@code seq} (at most one
+     * segment), with the FIN when it reaches the end of the data and the FIN was sent.
+     *
+     * @return the sequence space sent again (0: nothing there)
+     */
+    private int retransmitAt(int seq, int maxLength) {
+        int sentDataEnd = finSent ? sndNxt - 1 : sndNxt;
+        long available = SeqNum.lt(seq, sentDataEnd) ? SeqNum.distance(seq, sentDataEnd) : 0;
+        int len = (int) Math.min(Math.min(available, maxLength), dataMss());
+        boolean fin = finSent && !finAcked && seq + len == sentDataEnd;
+        if (len <= 0 && !fin) {
+            return 0;
+        }
+        int offset = (int) SeqNum.distance(bufferSeq, seq);
+        rttTiming = false; // Karn: no sample from a retransmitted segment
+        transmit(seq, TcpFlags.ACK | (len > 0 && seq + len == sentDataEnd ? TcpFlags.PSH : 0) | (fin ? TcpFlags.FIN : 0),
+                offset, Math.max(len, 0), false);
+        host.countRetransmission();
+        return Math.max(len, 0) + (fin ? 1 : 0);
+    }
+
+    /**
+     * The retransmission timer expired and the limit is not reached: back off (RFC 6298 5.5),
+     * shrink the congestion window to one segment (RFC 5681 3.1, on the first timeout of a
+     * series), and go back to SND.UNA: the data up to SND.NXT is sent again in slow start, less
+     * what the peer SACKed.
+     */
     void retransmitAfterTimeout() {
         retries++;
+        if (retries == Math.min(config.r1Retries(), Math.max(1, config.dataRetries()))) {
+            host.countR1(this); // RFC 9293 3.8.3: R1 reached
+        }
         rtt.backoff();
-        recovering = true;
-        recover = sndNxt;
-        retransmitFirst();
-        host.wheel().schedule(retransmitTimer, host.now() + rtt.rto());
+        long now = host.now();
+        if (!synAcked) {
+            retransmitFirst();
+        } else {
+            if (retries == 1) {
+                cc.onRetransmitTimeout(SeqNum.distance(sndUna, sndNxt), now);
+            } else {
+                cc.cwnd(sndMss); // RFC 5681 3.1: ssthresh stays as set by the first timeout
+            }
+            if (scoreboard != null && retries > 1) {
+                scoreboard.clear(); // a second timeout in a row: the receiver may have reneged (RFC 2018 8)
+            }
+            host.countRetransmitTimeout();
+            lossState = TIMEOUT_RECOVERY;
+            recoveryPoint = sndNxt; // RFC 6675 5.1: no new recovery before this is acknowledged
+            recoveryPointSet = true;
+            retransmitNext = sndUna;
+            dupAcks = 0;
+            highRxt = sndUna;
+            if (!timeoutRecoveryOutput()) {
+                retransmitAt(sndUna, sndMss); // everything SACKed yet unacknowledged: the first segment again
+            }
+        }
+        host.wheel().schedule(retransmitTimer, now + rtt.rto());
     }
 
-    /** The persist timer fired: probe the zero window with an old sequence number, which the peer must ACK (RFC 9293 3.8.6.1). */
-    void probeZeroWindow() {
-        if (sndWnd > 0 || released) {
+    /**
+     * The persist timer fired. With a usable window that the SWS rule held data back from, send
+     * what fits (RFC 9293 3.8.6.2.1's override timeout); with a zero window, probe it with an old
+     * sequence number, which the peer must ACK (3.8.6.1), backing off each time.
+     */
+    void persistExpired() {
+        if (released) {
             return;
         }
+        long windowRoom = sndWnd - SeqNum.distance(sndUna, sndNxt);
+        if (windowRoom > 0) {
+            overrideSws = true;
+            try {
+                output();
+            } finally {
+                overrideSws = false;
+            }
+            return;
+        }
+        if (sndWnd > 0 || bufferedBytes() <= (int) SeqNum.distance(bufferSeq, sndNxt)) {
+            return; // data in flight (retransmission watches it) or nothing waits
+        }
         transmit(sndUna - 1, TcpFlags.ACK, 0, 0, false);
+        persistProbes++;
         persistBackoff = Math.min(persistBackoff + 1, 16);
         armPersist();
+    }
+
+    /** True when {@link TcpConfig#dataRetries()} zero-window probes in a row went unanswered: the peer is gone. */
+    boolean persistProbesExhausted() {
+        return persistProbes >= config.dataRetries() && sndWnd == 0;
     }
 
     private void armPersist() {
@@ -886,6 +1431,7 @@ public final class TcpConnection implements ConnectionView {
         host.wheel().cancel(persistTimer);
         host.wheel().cancel(userTimer);
         host.wheel().cancel(keepAliveTimer);
+        host.wheel().cancel(delayedAckTimer);
     }
 
     /** Releases what the stack holds for this connection (the receive buffer stays until the application closes). */
@@ -960,13 +1506,38 @@ public final class TcpConnection implements ConnectionView {
             if (config.timestamps() && (!irsKnown || timestampsOk)) {
                 s.timestamps(tsValue(), timestampsOk ? tsRecent : 0);
             }
+            if (config.sack() && (!irsKnown || sackOk)) {
+                s.sackPermitted(true); // RFC 2018 2: offered in the SYN, answered in the SYN,ACK
+            }
         } else if (timestampsOk) {
             s.timestamps(tsValue(), tsRecent);
+        }
+        if ((flags & TcpFlags.ACK) != 0) {
+            if (!syn && sackOk && receiveBuffer != null && receiveBuffer.hasGap()) {
+                if (sackEdges == null) {
+                    sackEdges = new int[2 * TcpSegment.MAX_SACK_BLOCKS];
+                }
+                int blocks = receiveBuffer.sackBlocks(sackEdges, maxSackBlocks()); // RFC 2018 4
+                for (int i = 0; i < blocks; i++) {
+                    s.addSackBlock(rcvNxt + sackEdges[2 * i], rcvNxt + sackEdges[2 * i + 1]);
+                }
+            }
+            ackSent();
         }
         if (length > 0) {
             s.payload(sendBuffer.slice(offset, length));
         }
         host.transmit(this, s);
+    }
+
+    /** An ACK of RCV.NXT goes out: whatever ACK was owed or delayed is paid. */
+    private void ackSent() {
+        lastAckSent = rcvNxt;
+        unackedReceived = 0;
+        ackNeeded = false;
+        if (delayedAckTimer.isScheduled()) {
+            host.wheel().cancel(delayedAckTimer);
+        }
     }
 
     /** Sends the RST that answers {@code seg} (RFC 9293 3.10.7.1): never for a RST. */
@@ -1003,9 +1574,16 @@ public final class TcpConnection implements ConnectionView {
 
     /** RFC 7323 4.3: TS.Recent takes SEG.TSval when the segment covers Last.ACK.sent (we send RCV.NXT as ACK). */
     private void updateTsRecent(TcpSegment seg) {
-        if (timestampsOk && seg.hasTimestamps() && SeqNum.ge(seg.tsVal(), tsRecent) && SeqNum.le(seg.seq(), rcvNxt)) {
+        if (timestampsOk && seg.hasTimestamps() && SeqNum.ge(seg.tsVal(), tsRecent) && SeqNum.le(seg.seq(), lastAckSent)) {
             tsRecent = seg.tsVal();
+            tsRecentNanos = host.now();
         }
+    }
+
+    /** RFC 7323 5.5: TS.Recent older than 24 days no longer serves PAWS. */
+    @Override
+    public boolean tsRecentValid() {
+        return scratch || host.now() - tsRecentNanos < PAWS_IDLE_LIMIT_NANOS;
     }
 
     private int tsValue() {
@@ -1082,6 +1660,7 @@ public final class TcpConnection implements ConnectionView {
         sndNxt = sndNxtValue;
         maxSndWnd = 1L << 30;
         rcvNxt = rcvNxtValue;
+        lastAckSent = rcvNxtValue;
         rcvWndShift = windowAndShift >>> 16;
         rcvAdvEdge = rcvNxtValue + ((windowAndShift & 0xFFFF) << rcvWndShift);
         irsKnown = true;

@@ -45,4 +45,12 @@ public interface ConnectionView {
 
     /** TS.Recent (RFC 7323): the latest timestamp value received in order. */
     int tsRecent();
+
+    /**
+     * True while TS.Recent may be used for PAWS: RFC 7323 5.5 invalidates it after 24 days
+     * without an update.
+     */
+    default boolean tsRecentValid() {
+        return true;
+    }
 }

@@ -94,6 +94,10 @@ public final class SegmentClassifier {
             // Their FIN again (our ACK of it was lost): it lies just below the window.
             return ourFinNewlyAcked(c, seg) ? TcpEvent.RCV_FIN_ACK_OF_FIN : TcpEvent.RCV_FIN;
         }
+        // RFC 7323 5.3 R1: PAWS, before the sequence number check: an older timestamp marks an old duplicate
+        if (!rst && c.timestampsInUse() && seg.hasTimestamps() && c.tsRecentValid() && SeqNum.lt(seg.tsVal(), c.tsRecent())) {
+            return TcpEvent.RCV_UNACCEPTABLE;
+        }
         // First check: sequence number acceptability.
         if (!acceptable(c, seg)) {
             return rst ? TcpEvent.RCV_IGNORABLE : TcpEvent.RCV_UNACCEPTABLE;

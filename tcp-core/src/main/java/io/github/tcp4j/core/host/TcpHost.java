@@ -610,6 +610,22 @@ public final class TcpHost implements SimNode, ConnectionHost {
     }
 
     @Override
+    public void countFastRetransmit() {
+        stats.fastRetransmits++;
+    }
+
+    @Override
+    public void countRetransmitTimeout() {
+        stats.retransmitTimeouts++;
+    }
+
+    @Override
+    public void countR1(TcpConnection connection) {
+        stats.r1Reached++;
+        LOG.debug("{}: {} reached R1 (RFC 9293 3.8.3): retransmissions go unanswered", name, connection);
+    }
+
+    @Override
     public void countDupAckSuppressed() {
         stats.dupAcksSuppressed++;
     }

@@ -17,6 +17,9 @@ public final class TcpHostStats {
     long challengeAcksSuppressed;
     long dupAcksSuppressed;
     long retransmissions;
+    long fastRetransmits;
+    long retransmitTimeouts;
+    long r1Reached;
     long synQueueOverflows;
     long timeWaitReopened;
 
@@ -70,9 +73,24 @@ public final class TcpHostStats {
         return dupAcksSuppressed;
     }
 
-    /** Segments retransmitted after a timeout or a partial ACK. */
+    /** Segments sent again: after a timeout, in fast recovery, or for a partial ACK. */
     public long retransmissions() {
         return retransmissions;
+    }
+
+    /** Fast retransmits: loss recoveries begun on duplicate ACKs or SACK (RFC 5681 3.2, RFC 6675). */
+    public long fastRetransmits() {
+        return fastRetransmits;
+    }
+
+    /** Expiries of retransmission timers that resent data (not SYNs). */
+    public long retransmitTimeouts() {
+        return retransmitTimeouts;
+    }
+
+    /** Times a connection reached R1 of RFC 9293 3.8.3 (the point where IP would get negative advice). */
+    public long r1Reached() {
+        return r1Reached;
     }
 
     /** SYNs dropped because a listener's SYN queue was full. */
@@ -90,6 +108,6 @@ public final class TcpHostStats {
         return "received " + segmentsReceived + ", sent " + segmentsSent + ", malformed " + malformed + ", not for us "
                 + notForUs + ", bad port " + badPort + ", dropped by state machine " + droppedByStateMachine + ", RSTs sent "
                 + rstsSent + ", challenge ACKs " + challengeAcksSent + " (+" + challengeAcksSuppressed + " suppressed), dup ACKs suppressed " + dupAcksSuppressed + ", retransmissions "
-                + retransmissions + ", SYN queue overflows " + synQueueOverflows + ", TIME-WAIT reopened " + timeWaitReopened;
+                + retransmissions + " (fast " + fastRetransmits + ", timeouts " + retransmitTimeouts + ", R1 reached " + r1Reached + "), SYN queue overflows " + synQueueOverflows + ", TIME-WAIT reopened " + timeWaitReopened;
     }
 }

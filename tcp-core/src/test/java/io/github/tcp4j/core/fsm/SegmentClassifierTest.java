@@ -152,7 +152,10 @@ class SegmentClassifierTest {
         TcpSegment newer = seg(SYN, 10, 0, 0).timestamps(501, 0);
         assertEquals(RCV_SYN_REOPEN, SegmentClassifier.classify(c, newer), "RFC 6191: a newer timestamp, whatever the SEQ");
         TcpSegment older = seg(SYN, 1500, 0, 0).timestamps(499, 0);
-        assertEquals(RCV_SYN, SegmentClassifier.classify(c, older), "an older timestamp: no reopening, a challenge ACK");
+        assertEquals(RCV_UNACCEPTABLE, SegmentClassifier.classify(c, older),
+                "an older timestamp: PAWS (RFC 7323 5.3) rejects it before anything else, and it is answered with an ACK");
+        TcpSegment sameTs = seg(SYN, 1500, 0, 0).timestamps(500, 0);
+        assertEquals(RCV_SYN, SegmentClassifier.classify(c, sameTs), "an equal timestamp passes PAWS: no reopening, a challenge ACK");
         assertEquals(RCV_IGNORABLE, classify(c, RST, 1001, 0, 0), "RFC 1337: RST ignored in TIME_WAIT");
         c.rfc1337 = false;
         assertEquals(RCV_RST, classify(c, RST, 1001, 0, 0), "RFC 9293: RST closes TIME_WAIT");
