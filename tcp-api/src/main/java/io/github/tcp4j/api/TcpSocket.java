@@ -399,9 +399,10 @@ public final class TcpSocket implements AutoCloseable {
         return driver.call(conn::state);
     }
 
-    /** The options the handshake negotiated: the send MSS and whether timestamps are in use. */
+    /** The options the handshake negotiated: MSS, window scaling, timestamps, SACK. */
     public NegotiatedOptions negotiatedOptions() {
-        return driver.call(() -> new NegotiatedOptions(conn.sendMss(), conn.timestampsInUse()));
+        return driver.call(() -> new NegotiatedOptions(conn.sendMss(), conn.windowScaling(), conn.sendWindowShift(),
+                conn.receiveWindowShift(), conn.timestampsInUse(), conn.sackPermitted()));
     }
 
     /** True once {@link #close()} or {@link #abort()} was called. */

@@ -359,26 +359,24 @@ class TunInteropTest {
         stack.close(); // flushes and closes the capture
         stack = null;
 
-        // RFC 9293 3.7.1: Linux offers 1460 (MTU 1500 - 40); each side sends less 12 bytes of timestamps
-        assertEquals(1460 - 12, options.sendMss(), "tcp4j's send MSS: " + options);
-        assertTrue(options.timestamps(), "timestamps in use (RFC 7323): " + options);
-        // TODO(window scale, SACK): TcpConnection has no public accessor for the peer's window shift or SACK-permitted
-        // yet (the data-transfer work adds them); the capture below shows both.
-
         List<TcpSegment> syns = synsIn(pcap);
         TcpSegment linux = syns.stream().filter(s -> s.sourcePort() == port(c.kernelEnd())).findFirst().orElseThrow();
         TcpSegment ours = syns.stream().filter(s -> s.sourcePort() == port(c.ourEnd())).findFirst().orElseThrow();
-        System.out.println("[tcp4j interop] " + opener + " SYNs: Linux " + describe(linux) + "; tcp4j " + describe(ours));
-        assertEquals(1460, linux.mss(), "Linux's MSS option");
+        System.out.println("[tcp4j interop] " + opener + " SYNs: Linux " + describe(linux) + "; tcp4j " + describe(ours)
+                + "; tcp4j's connection: " + options);
+        // What went over the wire: both SYNs carry all four options.
+        assertEquals(1460, linux.mss(), "Linux's MSS option (MTU 1500 - 40)");
         assertEquals(1460, ours.mss(), "tcp4j's MSS option");
-        assertTrue(linux.windowScale() >= 0 && ours.windowScale() >= 0, "window scaling on both SYNs (RFC 7323 2.2)");
+        assertTrue(linux.windowScale() >= 0 && ours.windowScale() >= 0, "window scale on both SYNs (RFC 7323 2.2)");
         assertTrue(linux.hasTimestamps() && ours.hasTimestamps(), "timestamps on both SYNs (RFC 7323 3.2)");
-        if (opener == Opener.KERNEL_CLIENT) {
-            assertTrue(linux.sackPermitted(), "Linux offers SACK in its SYN");
-        } else {
-            // RFC 2018 2: SACK-permitted in a SYN,ACK only answers one in the SYN
-            assertEquals(ours.sackPermitted(), linux.sackPermitted(), "Linux answers SACK-permitted only if tcp4j offered it");
-        }
+        assertTrue(linux.sackPermitted() && ours.sackPermitted(), "SACK-permitted on both SYNs (RFC 2018 2)");
+        // What tcp4j's connection made of them.
+        assertEquals(1460 - 12, options.sendMss(), "RFC 9293 3.7.1: Linux's 1460 less 12 bytes of timestamps");
+        assertTrue(options.windowScaling(), "window scaling in use");
+        assertEquals(linux.windowScale(), options.sendWindowShift(), "the shift Linux announced applies to its windows");
+        assertEquals(ours.windowScale(), options.receiveWindowShift(), "the shift tcp4j announced applies to its windows");
+        assertTrue(options.timestamps(), "timestamps in use");
+        assertTrue(options.sackPermitted(), "SACK in use");
         for (TcpSegment s : syns) {
             s.release();
         }
