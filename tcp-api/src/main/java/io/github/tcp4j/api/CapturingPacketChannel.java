@@ -50,6 +50,15 @@ public final class CapturingPacketChannel implements PacketChannel {
     }
 
     @Override
+    public ByteBuf tryRead() throws IOException {
+        ByteBuf packet = inner.tryRead();
+        if (packet != null) {
+            record(packet);
+        }
+        return packet;
+    }
+
+    @Override
     public void write(ByteBuf packet) throws IOException {
         record(packet);
         inner.write(packet);

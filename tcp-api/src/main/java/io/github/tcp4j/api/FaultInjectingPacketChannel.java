@@ -104,14 +104,26 @@ public final class FaultInjectingPacketChannel implements PacketChannel {
 
     @Override
     public ByteBuf read() throws IOException {
+        return next(true);
+    }
+
+    @Override
+    public ByteBuf tryRead() throws IOException {
+        return next(false);
+    }
+
+    /** The next packet through the inbound faults; waits for one only if {@code block}. */
+    private ByteBuf next(boolean block) throws IOException {
         while (true) {
             ByteBuf ready = readyIn.poll();
             if (ready != null) {
                 return ready;
             }
-            ByteBuf packet = inner.read();
+            ByteBuf packet = block ? inner.read() : inner.tryRead();
             if (packet == null) {
-                releaseHeldIn();
+                if (block || closed) {
+                    releaseHeldIn(); // the channel is closed: what was held back will never pass
+                }
                 return null;
             }
             if (hits(inRandom, inbound.loss())) {

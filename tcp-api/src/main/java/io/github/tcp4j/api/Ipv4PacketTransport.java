@@ -11,6 +11,8 @@ import io.netty.buffer.ByteBufAllocator;
 import java.io.IOException;
 import java.util.List;
 import java.util.Objects;
+import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
@@ -35,7 +37,9 @@ import org.slf4j.LoggerFactory;
  * identification counting up. TCP segments are written from the stack's thread.
  *
  * <h2>Receiving</h2>
- * A reader thread of its own reads packets and checks them, in this order, counting every drop:
+ * A reader thread of its own reads packets and checks them, in this order, counting every drop
+ * (the segments that pass go to the stack's thread in batches: everything that queued up while the
+ * reader was busy, one task per batch):
  * <ol>
  *   <li>the header (RFC 791, RFC 1122 3.2.1.1-3.2.1.2: version 4, header and total length, header
  *       checksum): {@link #malformed()} (IPv6 packets: {@link #unsupported()});</li>
@@ -60,6 +64,8 @@ import org.slf4j.LoggerFactory;
 public final class Ipv4PacketTransport implements StackTransport {
 
     private static final Logger LOG = LoggerFactory.getLogger(Ipv4PacketTransport.class);
+    /** The most packets the reader hands to the stack's thread in one task. */
+    static final int MAX_BATCH = 64;
 
     private final PacketChannel channel;
     private final ByteBufAllocator alloc;
@@ -106,13 +112,27 @@ public final class Ipv4PacketTransport implements StackTransport {
         }
     }
 
+    /** Connects a receiver that takes segments on any thread: the reader thread hands each one over as it comes. */
     @Override
     public SegmentTransport open(SegmentReceiver inbound) {
         Objects.requireNonNull(inbound, "inbound");
+        return open(inbound, Runnable::run);
+    }
+
+    /**
+     * Connects the stack (what {@link TcpStack} calls): the reader thread takes every packet that
+     * has queued up (up to {@value #MAX_BATCH}, through {@link PacketChannel#tryRead()}), checks
+     * them, and hands the segments to the stack's thread as one task, so under load the stack's
+     * thread wakes once per batch rather than once per packet.
+     */
+    @Override
+    public SegmentTransport open(SegmentReceiver onStackThread, Executor stackThread) {
+        Objects.requireNonNull(onStackThread, "onStackThread");
+        Objects.requireNonNull(stackThread, "stackThread");
         if (reader != null) {
             throw new IllegalStateException("already open");
         }
-        reader = new Thread(() -> readLoop(inbound), "tcp4j-ipv4-" + local.get(0));
+        reader = new Thread(() -> readLoop(onStackThread, stackThread), "tcp4j-ipv4-" + local.get(0));
         reader.setDaemon(true);
         reader.start();
         return this::send;
@@ -155,27 +175,77 @@ public final class Ipv4PacketTransport implements StackTransport {
 
     // ------------------------------------------------------------------ receiving
 
-    private void readLoop(SegmentReceiver inbound) {
-        while (true) {
-            ByteBuf packet;
-            try {
-                packet = channel.read();
-            } catch (IOException e) {
-                if (!closed) {
-                    LOG.warn("reading from the packet channel failed; the transport stops receiving", e);
+    private void readLoop(SegmentReceiver onStackThread, Executor stackThread) {
+        try {
+            while (true) {
+                ByteBuf packet = channel.read();
+                if (packet == null) {
+                    return; // closed, or the stream ended
                 }
-                return;
+                Batch batch = new Batch();
+                int n = 0;
+                do {
+                    received.incrementAndGet();
+                    boolean handedOver = false;
+                    try {
+                        handedOver = deliver(packet, batch);
+                    } finally {
+                        if (!handedOver) {
+                            packet.release();
+                        }
+                    }
+                } while (++n < MAX_BATCH && (packet = channel.tryRead()) != null);
+                if (batch.size > 0) {
+                    try {
+                        stackThread.execute(() -> batch.handTo(onStackThread));
+                    } catch (RejectedExecutionException closedStack) {
+                        batch.release();
+                    }
+                }
             }
-            if (packet == null) {
-                return; // closed, or the stream ended
+        } catch (IOException e) {
+            if (!closed) {
+                LOG.warn("reading from the packet channel failed; the transport stops receiving", e);
             }
-            received.incrementAndGet();
-            boolean handedOver = false;
+        }
+    }
+
+    /** Segments checked on the reader thread, waiting to be handed to the stack on its thread. */
+    private static final class Batch implements SegmentReceiver {
+        private final IpAddress[] sources = new IpAddress[MAX_BATCH];
+        private final IpAddress[] destinations = new IpAddress[MAX_BATCH];
+        private final ByteBuf[] segments = new ByteBuf[MAX_BATCH];
+        private int size;
+
+        @Override
+        public void receive(IpAddress source, IpAddress destination, ByteBuf segment) {
+            sources[size] = source;
+            destinations[size] = destination;
+            segments[size++] = segment;
+        }
+
+        /** Hands every segment to {@code stack} (which releases each); should it throw, releases the rest. */
+        void handTo(SegmentReceiver stack) {
+            int i = 0;
             try {
-                handedOver = deliver(packet, inbound);
+                for (; i < size; i++) {
+                    ByteBuf segment = segments[i];
+                    segments[i] = null;
+                    stack.receive(sources[i], destinations[i], segment);
+                }
             } finally {
-                if (!handedOver) {
-                    packet.release();
+                for (i++; i < size; i++) {
+                    segments[i].release();
+                    segments[i] = null;
+                }
+            }
+        }
+
+        void release() {
+            for (int i = 0; i < size; i++) {
+                if (segments[i] != null) {
+                    segments[i].release();
+                    segments[i] = null;
                 }
             }
         }

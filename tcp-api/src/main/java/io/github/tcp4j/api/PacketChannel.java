@@ -12,14 +12,15 @@ import java.io.IOException;
  *
  * <h2>Buffer ownership</h2>
  * <ul>
- *   <li>{@link #read()} returns a buffer the <b>caller</b> owns: exactly one packet between its
+ *   <li>{@link #read()} and {@link #tryRead()} return a buffer the <b>caller</b> owns: exactly one packet between its
  *       reader and writer index, to be released by the caller when done.</li>
  *   <li>{@link #write(ByteBuf)} takes over the buffer: the <b>channel</b> releases it, whether the
  *       packet went out, was dropped, or the write failed.</li>
  * </ul>
  *
  * <h2>Threads</h2>
- * One thread reads (it may block in {@link #read()} for as long as no packet comes); any thread
+ * One thread reads (it may block in {@link #read()} for as long as no packet comes, and calls
+ * {@link #tryRead()}); any thread
  * may write, and each {@link #write} puts one whole packet on the wire, never interleaved with
  * another. {@link #close()} may be called from any thread and makes a blocked {@link #read()}
  * return {@code null}.
@@ -33,6 +34,15 @@ public interface PacketChannel extends Closeable {
      * @throws IOException if reading fails for another reason
      */
     ByteBuf read() throws IOException;
+
+    /**
+     * Returns a packet if one is waiting, at once, without blocking; {@code null} if none is (or
+     * the channel is closed). Lets a reader take everything that queued up while it was busy and
+     * hand it on in one go. The default says none is waiting, so only {@link #read()} delivers.
+     */
+    default ByteBuf tryRead() throws IOException {
+        return null;
+    }
 
     /**
      * Sends one whole packet: the readable bytes of {@code packet}. The channel releases

@@ -25,6 +25,7 @@ import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.RejectedExecutionException;
 
 /**
  * A TCP stack: one tcp4j host with its addresses, its settings and the thread (or simulation)
@@ -75,13 +76,14 @@ public final class TcpStack implements AutoCloseable {
             EventLoopDriver loop = new EventLoopDriver(b.clock, "tcp4j-" + b.name);
             this.driver = loop;
             TcpHost[] holder = new TcpHost[1];
-            SegmentTransport out = transport.open((source, destination, segment) -> {
-                try {
-                    loop.execute(() -> holder[0].receive(source, destination, segment));
-                } catch (IllegalStateException closedStack) {
-                    segment.release();
-                }
-            });
+            SegmentTransport out = transport.open((source, destination, segment) -> holder[0].receive(source, destination, segment),
+                    task -> {
+                        try {
+                            loop.execute(task);
+                        } catch (IllegalStateException closedStack) {
+                            throw new RejectedExecutionException("the stack is closed", closedStack);
+                        }
+                    });
             holder[0] = new TcpHost(b.name, b.addresses, out, b.clock, b.config, secret, ~secret * 0x9E3779B97F4A7C15L,
                     b.allocator);
             this.host = holder[0];

@@ -193,6 +193,31 @@ class Ipv4PacketTransportTest {
         assertEquals(A, stack.lastSource);
     }
 
+    @Test
+    void aPlainReceiverIsCalledFromTheReaderThreadAndABatchIsHandedOverInOrder() throws Exception {
+        PacketPipe pipe = new PacketPipe();
+        Ipv4PacketTransport t = new Ipv4PacketTransport(pipe.a, B);
+        java.util.List<String> seen = java.util.Collections.synchronizedList(new java.util.ArrayList<>());
+        CompletableFuture<Void> all = new CompletableFuture<>();
+        for (int i = 0; i < 5; i++) { // queued before the reader starts: it takes them as one batch
+            byte[] segment = new byte[20];
+            segment[0] = (byte) i;
+            pipe.b.write(packet(new Ipv4Header(0, 40, i, 0, 0, 64, 6, A, B), segment, p -> { }));
+        }
+        t.open((source, destination, segment) -> {
+            seen.add(Thread.currentThread().getName() + " " + segment.getByte(segment.readerIndex()));
+            segment.release();
+            if (seen.size() == 5) {
+                all.complete(null);
+            }
+        });
+        all.get(10, TimeUnit.SECONDS);
+        assertEquals(java.util.List.of("tcp4j-ipv4-10.9.0.2 0", "tcp4j-ipv4-10.9.0.2 1", "tcp4j-ipv4-10.9.0.2 2",
+                "tcp4j-ipv4-10.9.0.2 3", "tcp4j-ipv4-10.9.0.2 4"), seen);
+        t.close();
+        pipe.b.close();
+    }
+
     private static void dropped(Ipv4PacketTransport t, SegmentReceiver stack, ByteBuf packet, LongSupplier counter) {
         long before = counter.getAsLong();
         try {

@@ -49,6 +49,11 @@ final class PacketPipe {
         }
 
         @Override
+        public ByteBuf tryRead() {
+            return poll();
+        }
+
+        @Override
         public void write(ByteBuf packet) {
             peer.deliver(packet);
         }

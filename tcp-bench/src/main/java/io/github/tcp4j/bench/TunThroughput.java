@@ -71,7 +71,8 @@ public final class TunThroughput {
         ByteBufAllocator alloc = Boolean.getBoolean("tcp4j.bench.heap") ? new AdaptiveByteBufAllocator(false)
                 : ByteBufAllocator.DEFAULT;
         PacketChannel channel = PacketChannels.open(channelSpec, alloc);
-        TcpConfig config = TcpConfig.builder().mtu(mtu).build();
+        int buffer = Integer.getInteger("tcp4j.bench.buffer", TcpConfig.defaults().receiveBufferSize());
+        TcpConfig config = TcpConfig.builder().mtu(mtu).sendBufferSize(buffer).receiveBufferSize(buffer).build();
         try (TcpStack stack = TcpStack.builder().name("bench").address(stackAddress).config(config).allocator(alloc)
                 .transport(new Ipv4PacketTransport(channel, alloc, List.of(IpAddress.parse(stackAddress)))).build();
                 TcpServerSocket listener = stack.listen(PORT)) {
@@ -137,8 +138,9 @@ public final class TunThroughput {
         List<Double> up = new ArrayList<>();
         List<Double> down = new ArrayList<>();
         for (int r = 0; r <= rounds; r++) { // round 0 warms the JIT up and is not counted
-            double toServer = once(address, port, bytes, 'S');
-            double fromServer = once(address, port, bytes, 'R');
+            String only = System.getProperty("tcp4j.bench.only", ""); // "S" or "R": one direction (for profiling)
+            double toServer = only.equals("R") ? 0 : once(address, port, bytes, 'S');
+            double fromServer = only.equals("S") ? 0 : once(address, port, bytes, 'R');
             if (r > 0) {
                 up.add(toServer);
                 down.add(fromServer);

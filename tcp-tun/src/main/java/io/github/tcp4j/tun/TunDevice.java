@@ -40,8 +40,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * Addresses, MTU and "up" are the interface's, set with {@code ip} as for any interface.
  *
  * <h2>Threads</h2>
- * The descriptor is non-blocking. {@link #read()} reads until the kernel has no packet, then
- * waits in {@code poll(2)} on the descriptor and on an eventfd that {@link #close()} signals, so
+ * The descriptor is non-blocking. {@link #tryRead()} is one {@code read(2)}; {@link #read()} reads
+ * until the kernel has a packet, and while it has none waits in {@code poll(2)} on the descriptor and on an eventfd that {@link #close()} signals, so
  * closing wakes a blocked reader. Writes may come from any thread; each is one {@code write(2)} of
  * one whole packet. A packet the kernel cannot take (its queue is full) fails with an
  * {@link IOException} and is counted in {@link #writeFailures()}.
@@ -212,26 +212,9 @@ public final class TunDevice implements PacketChannel {
         }
         try {
             while (true) {
-                long n = LinuxCalls.read(fd, readScratch, MAX_PACKET);
-                if (n > 0) {
-                    int length = (int) n;
-                    ByteBuf packet = alloc.ioBuffer(length);
-                    packet.writeBytes(readScratchView.duplicate().limit(length));
-                    packetsRead.incrementAndGet();
+                ByteBuf packet = readNow();
+                if (packet != null) {
                     return packet;
-                }
-                if (n == 0) {
-                    continue; // a zero-length read carries no packet
-                }
-                int errno = LinuxCalls.errno();
-                if (errno == LinuxCalls.EINTR) {
-                    continue;
-                }
-                if (errno != LinuxCalls.EAGAIN) {
-                    if (closing()) {
-                        return null;
-                    }
-                    throw LinuxCalls.failure("read(" + name + ")");
                 }
                 if (!awaitReadable()) {
                     return null; // closed
@@ -239,6 +222,46 @@ public final class TunDevice implements PacketChannel {
             }
         } finally {
             release();
+        }
+    }
+
+    /** A packet if the kernel has one queued for the interface, else null; never waits. */
+    @Override
+    public ByteBuf tryRead() throws IOException {
+        if (!acquire()) {
+            return null;
+        }
+        try {
+            return closing() ? null : readNow();
+        } finally {
+            release();
+        }
+    }
+
+    /** One non-blocking read(2): the packet, or null when none is queued (EAGAIN). */
+    private ByteBuf readNow() throws IOException {
+        while (true) {
+            long n = LinuxCalls.read(fd, readScratch, MAX_PACKET);
+            if (n > 0) {
+                int length = (int) n;
+                ByteBuf packet = alloc.ioBuffer(length);
+                packet.writeBytes(readScratchView.duplicate().limit(length));
+                packetsRead.incrementAndGet();
+                return packet;
+            }
+            if (n == 0) {
+                continue; // a zero-length read carries no packet
+            }
+            int errno = LinuxCalls.errno();
+            if (errno == LinuxCalls.EAGAIN) {
+                return null;
+            }
+            if (errno != LinuxCalls.EINTR) {
+                if (closing()) {
+                    return null;
+                }
+                throw LinuxCalls.failure("read(" + name + ")");
+            }
         }
     }
 
