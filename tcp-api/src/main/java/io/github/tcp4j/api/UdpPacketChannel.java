@@ -14,8 +14,10 @@ import java.util.Objects;
 /**
  * A {@link PacketChannel} over a UDP socket: one datagram is one packet. With whole IPv4 packets
  * inside, this is the other end of a socat bridge from a Linux TUN device
- * ({@code socat TUN:10.77.0.1/24,iff-no-pi,up UDP:127.0.0.1:PORT}), so a stack can meet the
- * kernel without JDK 22 or root in the Java process; {@link UdpTransport} uses it for its own
+ * ({@code socat TUN:10.77.0.1/24,iff-no-pi,up UDP-DATAGRAM:127.0.0.1:PORT,bind=127.0.0.1:PEERPORT};
+ * {@code UDP-DATAGRAM} rather than {@code UDP}, whose connected socket makes socat quit on the
+ * first "port unreachable" while this side is not up yet), so a stack can meet the kernel without
+ * JDK 22 or root in the Java process; {@link UdpTransport} uses it for its own
  * segment framing between two tcp4j stacks.
  *
  * <p>Packets go to the configured peer; without one, to the address the last datagram came from
