@@ -65,6 +65,23 @@ final class KernelSide implements AutoCloseable {
     }
 
     /**
+     * Skips the calling test, printing why, unless the command {@code tool} is installed
+     * ({@code .ci/run} installs curl, nc, ping and socat when it runs as root).
+     */
+    static void assumeTool(String tool) {
+        boolean present;
+        try {
+            present = exec(Duration.ofSeconds(10), "sh", "-c", "command -v " + tool).exit() == 0;
+        } catch (IOException e) {
+            present = false;
+        }
+        if (!present) {
+            System.out.println("[tcp4j interop] SKIPPED: " + tool + " is not installed");
+        }
+        org.junit.jupiter.api.Assumptions.assumeTrue(present, tool + " is not installed");
+    }
+
+    /**
      * Makes the namespace {@code tcp4j-PID-NAME} and its interface; first removes namespaces of
      * earlier runs whose JVM is gone.
      */

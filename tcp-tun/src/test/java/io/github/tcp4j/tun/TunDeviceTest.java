@@ -67,6 +67,7 @@ class TunDeviceTest {
     @Test
     void readsThePacketsTheKernelRoutesToTheInterface() throws Exception {
         KernelSide k = kernel();
+        KernelSide.assumeTool("ping");
         try (TunDevice tun = k.attach()) {
             assertEquals(KernelSide.DEVICE, tun.name());
             KernelSide.Result[] ping = new KernelSide.Result[1];
@@ -100,6 +101,7 @@ class TunDeviceTest {
     @Test
     void pingIsAnsweredThroughTheIpv4Layer() throws Exception {
         KernelSide k = kernel();
+        KernelSide.assumeTool("ping");
         Ipv4PacketTransport transport = new Ipv4PacketTransport(k.attach(), IpAddress.parse(KernelSide.STACK_ADDRESS));
         try (TcpStack stack = TcpStack.builder().address(KernelSide.STACK_ADDRESS).transport(transport).build()) {
             KernelSide.Result ping = k.run(Duration.ofSeconds(20), "ping", "-c", "3", "-i", "0.2", "-W", "2",

@@ -329,6 +329,7 @@ class TunInteropTest {
 
     @Test
     void kernelConnectingToAClosedTcp4jPortIsRefused() throws Exception {
+        KernelSide.assumeTool("curl");
         startStack();
         PeerProcess peer = kernel.peer("connect", KernelSide.STACK_ADDRESS, "9");
         assertEquals("REFUSED Connection refused", peer.await("REFUSED", SHORT));
@@ -429,6 +430,7 @@ class TunInteropTest {
 
     @Test
     void curlFetchesFromATcp4jHttpServer() throws Exception {
+        KernelSide.assumeTool("curl");
         startStack();
         long length = BYTES;
         int port = NEXT_PORT.getAndIncrement();
@@ -455,6 +457,7 @@ class TunInteropTest {
 
     @Test
     void ncSendsAFileToTcp4jAndReadsTheReply(@org.junit.jupiter.api.io.TempDir Path dir) throws Exception {
+        KernelSide.assumeTool("nc");
         startStack();
         long length = BYTES;
         Path file = dir.resolve("upload.bin");
