@@ -46,8 +46,9 @@ import org.slf4j.LoggerFactory;
  *   <li>the source address (RFC 1122 3.2.1.3: never 0/8, 127/8, multicast or 240/4):
  *       {@link #invalidSource()};</li>
  *   <li>the destination, which must be one of the stack's addresses: {@link #notLocal()};</li>
- *   <li>fragments, which tcp4j does not reassemble (it sends with DF and the kernel does not
- *       fragment TCP it originates): {@link #fragments()};</li>
+ *   <li>fragments, which tcp4j does not reassemble, short of RFC 1122 3.3.2 (it sends with DF, and
+ *       a peer's TCP sizes its segments to the path by MSS and DF, so TCP rarely meets
+ *       fragments): {@link #fragments()};</li>
  *   <li>the protocol: TCP goes to the stack (which checks the TCP checksum); an ICMP echo request
  *       is answered with an echo reply (RFC 792; the reply is written from the reader thread), so
  *       {@code ping} works (an ICMP message with a bad checksum is {@link #malformed()}); anything
@@ -280,7 +281,7 @@ public final class Ipv4PacketTransport implements StackTransport {
             return false;
         }
         if (ip.isFragment()) {
-            fragments.incrementAndGet(); // no reassembly (RFC 791 3.2): counted and dropped
+            fragments.incrementAndGet(); // RFC 1122 3.3.2 asks for reassembly (RFC 791 3.2); tcp4j drops and counts
             return false;
         }
         if (ip.protocol() == Checksum.PROTOCOL_TCP) {
