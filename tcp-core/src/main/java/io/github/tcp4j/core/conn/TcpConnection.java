@@ -180,6 +180,8 @@ public final class TcpConnection implements ConnectionView {
     /** After a timeout: the next sequence number to retransmit. */
     private int retransmitNext;
     private boolean partialAckSeen;
+    /** Bytes sent by limited transmit (RFC 3042) since the last new ACK: not part of FlightSize for ssthresh. */
+    private long limitedTransmitBytes;
     /** The end of the last segment shorter than the MSS we sent (Minshall's Nagle variant). */
     private int smallSegmentEnd;
     private boolean smallSegmentSent;
@@ -798,7 +800,9 @@ public final class TcpConnection implements ConnectionView {
 
     /** Fast retransmit: the segment at SND.UNA goes again at once and recovery begins (RFC 5681 3.2, RFC 6582, RFC 6675 5). */
     private void enterFastRecovery() {
-        long flight = SeqNum.distance(sndUna, sndNxt);
+        // RFC 5681 3.2 step 2: data sent by limited transmit MUST NOT count in FlightSize here
+        long flight = Math.max(0, SeqNum.distance(sndUna, sndNxt) - limitedTransmitBytes);
+        limitedTransmitBytes = 0;
         cc.onCongestionEvent(flight, host.now());
         lossState = FAST_RECOVERY;
         recoveryPoint = sndNxt;
@@ -837,6 +841,7 @@ public final class TcpConnection implements ConnectionView {
         sndUna = ack;
         retries = 0;
         dupAcks = 0;
+        limitedTransmitBytes = 0;
         if (scoreboard != null) {
             scoreboard.advance(ack);
         }
@@ -1227,6 +1232,9 @@ public final class TcpConnection implements ConnectionView {
         }
         boolean last = len == unsent;
         boolean fin = last && finQueued;
+        if (lossState == OPEN && dupAcks > 0 && SeqNum.distance(sndUna, sndNxt) + len > cc.cwnd()) {
+            limitedTransmitBytes += len; // beyond cwnd: sent only by limited transmit (RFC 3042)
+        }
         transmit(sndNxt, TcpFlags.ACK | (last ? TcpFlags.PSH : 0) | (fin ? TcpFlags.FIN : 0), offset, len, false);
         lastDataSentNanos = now;
         if (len < mss) {
