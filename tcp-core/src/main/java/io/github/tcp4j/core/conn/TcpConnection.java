@@ -986,11 +986,17 @@ public final class TcpConnection implements ConnectionView {
 
     /**
      * True if an ACK for an unacceptable segment may go out now: at most one per
-     * {@link TcpConfig#dupAckIntervalNanos()} per connection (Linux's tcp_invalid_ratelimit). The
+     * {@link TcpConfig#dupAckIntervalNanos()} per connection (Linux's tcp_invalid_ratelimit),
+     * except for a duplicate of data we already have, which means our ACK was lost: that is
+     * answered every time (RFC 5681 4.2), since an ACK never makes the peer resend data. The
      * host's views (TIME-WAIT records, "no connection") keep no state and always answer.
      */
-    boolean allowDupAck() {
+    boolean allowDupAck(TcpSegment seg) {
         if (scratch) {
+            return true;
+        }
+        if (seg != null && seg.payloadLength() > 0 && !seg.has(TcpFlags.SYN)
+                && SeqNum.le(seg.seq() + seg.payloadLength(), rcvNxt) && state.isSynchronized()) {
             return true;
         }
         long now = host.now();
