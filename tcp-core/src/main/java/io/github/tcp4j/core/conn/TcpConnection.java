@@ -1378,10 +1378,12 @@ public final class TcpConnection implements ConnectionView {
         if (!synAcked) {
             retransmitFirst();
         } else {
-            if (retries == 1) {
+            if (retries == 1 && lossState == OPEN) {
                 cc.onRetransmitTimeout(SeqNum.distance(sndUna, sndNxt), now);
             } else {
-                cc.cwnd(sndMss); // RFC 5681 3.1: ssthresh stays as set by the first timeout
+                // RFC 5681 3.1: ssthresh stays as the first timeout set it; during fast recovery it stays
+                // as the loss set it (the window inflation is no sign of a larger path; Linux does the same)
+                cc.cwnd(sndMss);
             }
             if (scoreboard != null && retries > 1) {
                 scoreboard.clear(); // a second timeout in a row: the receiver may have reneged (RFC 2018 8)
