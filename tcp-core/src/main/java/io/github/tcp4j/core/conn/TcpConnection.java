@@ -1378,7 +1378,7 @@ public final class TcpConnection implements ConnectionView {
         if (!synAcked) {
             retransmitFirst();
         } else {
-            if (retries == 1 && lossState == OPEN) {
+            if (retries == 1 && lossState != FAST_RECOVERY) {
                 cc.onRetransmitTimeout(SeqNum.distance(sndUna, sndNxt), now);
             } else {
                 // RFC 5681 3.1: ssthresh stays as the first timeout set it; during fast recovery it stays
