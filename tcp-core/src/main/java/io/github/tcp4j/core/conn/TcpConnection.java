@@ -1538,7 +1538,9 @@ public final class TcpConnection implements ConnectionView {
                     s.addSackBlock(rcvNxt + sackEdges[2 * i], rcvNxt + sackEdges[2 * i + 1]);
                 }
             }
-            ackSent();
+            if (SeqNum.ge(seq, sndUna)) {
+                ackSent(); // a probe at SND.UNA - 1 is dropped unread by the peer (3.10.7.4): it pays no ACK owed
+            }
         }
         if (length > 0) {
             s.payload(sendBuffer.slice(offset, length));
