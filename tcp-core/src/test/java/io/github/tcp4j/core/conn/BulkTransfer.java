@@ -160,7 +160,7 @@ final class BulkTransfer {
             long end = net.now();
             listener.close();
             // both ends closed: let FIN-WAIT and LAST-ACK finish, then TIME-WAIT expire
-            net.runUntil(() -> idle(client) && idle(server), Duration.ofMinutes(10));
+            net.runUntil(() -> idle(client) && idle(server), Duration.ofHours(2));
             boolean clean = idle(client) && idle(server) && cs.connection != null && cs.connection.failure() == null
                     && ss.connection != null && ss.connection.failure() == null;
             String leftOver = clean ? "" : "client " + client.netstat() + " failure=" + failureOf(cs) + ", server "
