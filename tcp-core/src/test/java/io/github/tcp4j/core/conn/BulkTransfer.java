@@ -26,7 +26,10 @@ import java.util.SplittableRandom;
  *
  * <p>Besides the end-to-end goodput, each receiver notes when its count of bytes read first
  * reached {@link #measureFrom(double) a fraction} of its stream and when it reached all of it:
- * the goodput between the two ("steady state") leaves the handshake and slow start out. A tap
+ * the goodput between the two ("steady state": the bytes that arrived after the first instant
+ * over the time between the instants) leaves the handshake and slow start out. The first instant
+ * waits, if need be, until no out-of-order data waits in the receive buffer, so that a hole
+ * filled later does not count bytes that crossed the link before the measurement began. A tap
  * counts the segments each host sent that advertised a zero window.
  *
  * <p>Used by the transfer matrix, the goodput table and the goodput assertions.
@@ -209,6 +212,8 @@ final class BulkTransfer {
         private long received;
         private boolean eof;
         private long markAt = -1;
+        /** Bytes read by the end of the instant markAt (segments of one burst arrive at the same instant). */
+        private long markReceived;
         private long lastByteAt = -1;
         private boolean shutdown;
         private boolean closed;
@@ -320,11 +325,13 @@ final class BulkTransfer {
                     break;
                 }
                 receivedDigest.update(readBuffer.array(), readBuffer.arrayOffset() + readBuffer.readerIndex(), n);
-                long before = received;
                 received += n;
                 left -= n;
-                if (before < markBytes && received >= markBytes || markAt < 0 && markBytes == 0) {
-                    markAt = net.now();
+                if (markAt < 0 && received >= markBytes && received > 0 && !connection.receiveBuffer.hasGap()) {
+                    markAt = net.now(); // no out-of-order data waiting: what arrives from now on crosses the link from now on
+                }
+                if (markAt == net.now()) {
+                    markReceived = received;
                 }
                 if (received >= toReceive && lastByteAt < 0) {
                     lastByteAt = net.now();
@@ -333,12 +340,16 @@ final class BulkTransfer {
             maybeClose();
         }
 
-        /** Goodput in bits per second between the mark and the last byte. */
+        /**
+         * Goodput in bits per second between the mark and the last byte: the bytes that arrived after
+         * the instant of the mark over the time from the mark to the last byte (so a window that
+         * arrives as one burst counts once, not as a free extra).
+         */
         double steadyBps() {
             if (markAt < 0 || lastByteAt <= markAt) {
                 return Double.NaN;
             }
-            return (toReceive - markBytes) * 8e9 / (lastByteAt - markAt);
+            return (toReceive - markReceived) * 8e9 / (lastByteAt - markAt);
         }
 
         private void maybeClose() {
