@@ -21,7 +21,7 @@ class GoodputTest {
     @ParameterizedTest(name = "buffers {0} B, RTT {1} ms, {2} Mbit/s (0: unlimited), {3} bytes")
     @CsvSource({
         // window-limited: 64 KiB per 20 ms = 26.2 Mbit/s
-        "65536, 20, 0, 786432, 0.4",
+        "65536, 20, 0, 1048576, 0.3",
         // window-limited with a small window: 16 KiB per 100 ms = 1.31 Mbit/s
         "16384, 100, 0, 262144, 0.3",
         // bandwidth-limited, queue of one bandwidth-delay product: 10 Mbit/s with 4 MiB buffers (slow start overshoots)
