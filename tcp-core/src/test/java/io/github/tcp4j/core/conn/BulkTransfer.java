@@ -21,8 +21,10 @@ import java.util.SplittableRandom;
  * sends {@code clientBytes} and the server {@code serverBytes} at the same time, both streams of
  * seeded random bytes, each side hashing (SHA-256) what it writes and what it reads. Then both
  * shut down output, read to the end of the stream and close; the run goes on until both hosts
- * hold no connection and no TIME-WAIT record. A "slow reader" reads at most
- * {@code slowReadBytes} every {@code slowReadInterval}, so its window fills and closes.
+ * hold no connection and no TIME-WAIT record. A "stalling reader" lets its receive buffer fill:
+ * it looks every {@code stallInterval} and reads only once its window has been closed (zero) for a
+ * whole interval, then drains the buffer; so its window closes every cycle, whatever the pace of
+ * the network, and stays closed long enough to be probed.
  *
  * <p>Besides the end-to-end goodput, each receiver notes when its count of bytes read first
  * reached {@link #measureFrom(double) a fraction} of its stream and when it reached all of it:
@@ -73,10 +75,9 @@ final class BulkTransfer {
     private final long seed;
     private long clientBytes;
     private long serverBytes;
-    private int slowReadBytes;
-    private Duration slowReadInterval = Duration.ofMillis(100);
-    private boolean slowServerReader;
-    private boolean slowClientReader;
+    private Duration stallInterval = Duration.ofSeconds(1);
+    private boolean stallingServer;
+    private boolean stallingClient;
     private double measureFrom = 0.5;
     private Duration timeout = Duration.ofHours(12);
 
@@ -97,18 +98,17 @@ final class BulkTransfer {
         return this;
     }
 
-    /** The server reads at most {@code bytes} per {@code interval} (its window closes). */
-    BulkTransfer slowServerReader(int bytes, Duration interval) {
-        this.slowServerReader = true;
-        this.slowReadBytes = bytes;
-        this.slowReadInterval = interval;
+    /** The server reads only after its window has been zero for {@code interval}, then drains its buffer. */
+    BulkTransfer stallingServerReader(Duration interval) {
+        this.stallingServer = true;
+        this.stallInterval = interval;
         return this;
     }
 
-    /** Both ends read at most {@code bytes} per {@code interval}: both windows close. */
-    BulkTransfer slowReaders(int bytes, Duration interval) {
-        slowServerReader(bytes, interval);
-        this.slowClientReader = true;
+    /** Both ends read only after their windows have been zero for {@code interval}: both windows close, again and again. */
+    BulkTransfer stallingReaders(Duration interval) {
+        stallingServerReader(interval);
+        this.stallingClient = true;
         return this;
     }
 
@@ -145,10 +145,10 @@ final class BulkTransfer {
             });
             TcpHost client = TcpHost.attach(net, a, clientConfig, seed * 31 + 1);
             TcpHost server = TcpHost.attach(net, b, serverConfig, seed * 31 + 2);
-            Side cs = new Side(net, clientBytes, serverBytes, new SplittableRandom(seed ^ 0x5DEECE66DL), slowClientReader,
-                    slowReadBytes, slowReadInterval, measureFrom);
-            Side ss = new Side(net, serverBytes, clientBytes, new SplittableRandom(~seed), slowServerReader, slowReadBytes,
-                    slowReadInterval, measureFrom);
+            Side cs = new Side(net, clientBytes, serverBytes, new SplittableRandom(seed ^ 0x5DEECE66DL), stallingClient,
+                    stallInterval, measureFrom);
+            Side ss = new Side(net, serverBytes, clientBytes, new SplittableRandom(~seed), stallingServer, stallInterval,
+                    measureFrom);
             clientSide = cs;
             serverSide = ss;
             TcpListener listener = server.listen(null, 80, 16, false);
@@ -200,8 +200,9 @@ final class BulkTransfer {
         private final long toReceive;
         private final SplittableRandom random;
         private final boolean slow;
-        private final int slowBytes;
         private final Duration slowInterval;
+        /** The window was zero at the last look. */
+        private boolean sawZeroWindow;
         private final long markBytes;
         private final MessageDigest sentDigest = sha256();
         private final MessageDigest receivedDigest = sha256();
@@ -219,14 +220,13 @@ final class BulkTransfer {
         private boolean closed;
         TcpConnection connection;
 
-        Side(SimNetwork net, long toSend, long toReceive, SplittableRandom random, boolean slow, int slowBytes,
-                Duration slowInterval, double measureFrom) {
+        Side(SimNetwork net, long toSend, long toReceive, SplittableRandom random, boolean slow, Duration slowInterval,
+                double measureFrom) {
             this.net = net;
             this.toSend = toSend;
             this.toReceive = toReceive;
             this.random = random;
             this.slow = slow;
-            this.slowBytes = slowBytes;
             this.slowInterval = slowInterval;
             this.markBytes = (long) (toReceive * measureFrom);
             pending.writerIndex(0);
@@ -273,7 +273,13 @@ final class BulkTransfer {
             if (closed || connection == null) {
                 return;
             }
-            read(slowBytes);
+            boolean zero = connection.rcvWnd() == 0;
+            if (zero && sawZeroWindow || connection.finReceived()) {
+                read(Integer.MAX_VALUE); // closed for a whole interval (or the stream ended): drain
+                sawZeroWindow = false;
+            } else {
+                sawZeroWindow = zero;
+            }
             if (!eof) {
                 net.schedule(slowInterval, this::slowRead);
             }

@@ -18,8 +18,9 @@ import org.junit.jupiter.params.provider.MethodSource;
  * seeded random bytes at the same time over a simulated link, in virtual time, and each end
  * checks the SHA-256 of what it read against what the other wrote. Rows combine loss {0, 1%,
  * 5%, 20%}, RTT {0.1 ms, 10 ms, 200 ms} and buffers {4 KiB, 64 KiB, 4 MiB (window scaling)};
- * some rows add reordering, duplication and corruption, some a slow reader at each end that
- * reads a buffer's worth once a second or so, so the windows close and are probed. Every row must complete with both streams intact, and both connections
+ * some rows add reordering, duplication and corruption, some a slow reader at each end that lets
+ * its buffer fill and reads only after its window has stayed closed for a while, so the windows
+ * close, are probed and reopen again and again. Every row must complete with both streams intact, and both connections
  * must then close cleanly: no connection or TIME-WAIT record left, no failure.
  *
  * <p>By default (CI) a representative subset runs with small transfers, sized for Netty's
@@ -74,31 +75,27 @@ class TransferMatrixTest {
                     .sack(sack).build();
         }
 
-        /** What a slow reader reads per interval: a buffer's worth (it drains what arrived meanwhile). */
-        int slowReadBytes() {
-            return buffer;
-        }
-
         /**
-         * How often a slow reader reads: every 4 RTTs plus a second, so that between two reads the peer
-         * fills the window and, with only a segment's tail left, its persist timer sends that too
-         * (RFC 9293 3.8.6.2.1's override): the window closes completely and is probed.
+         * How often a stalling reader looks at its window: every 4 RTTs plus a second. It reads only once
+         * the window has been zero for a whole interval, so between two reads the peer fills the window,
+         * its persist timer sends a segment's tail that the sender's SWS rule held back (RFC 9293
+         * 3.8.6.2.1's override), and then probes the zero window.
          */
-        Duration slowReadInterval() {
+        Duration stallInterval() {
             return Duration.ofNanos(1_000_000_000L + (long) (rttMs * 4_000_000));
         }
 
         /**
          * The virtual time the row may take: an hour plus, per MiB each way, a budget for its loss rate
          * (at least 5 times what the slowest combination measured: 20% loss with 4 KiB buffers took
-         * up to 2,700 virtual s per MiB), plus three times the slow readers' pace.
+         * up to 2,700 virtual s per MiB), plus for slow readers three times two stall intervals per buffer's worth.
          */
         Duration timeout() {
             double mib = bytes() / (1024.0 * 1024.0);
             double perMib = loss == 0 ? 300 : loss <= 0.01 ? 600 : loss <= 0.05 ? 2_000 : 15_000;
             double seconds = 3600 + mib * perMib;
             if (slowReaders) {
-                seconds += 3 * bytes() / (double) slowReadBytes() * slowReadInterval().toNanos() / 1e9;
+                seconds += 3 * 2 * Math.ceil(bytes() / (double) buffer) * stallInterval().toNanos() / 1e9; // 2 intervals per buffer
             }
             return Duration.ofSeconds((long) seconds);
         }
@@ -165,7 +162,7 @@ class TransferMatrixTest {
         BulkTransfer transfer = new BulkTransfer(row.config(), row.link(), row.seed()).bytes(bytes, bytes)
                 .timeout(row.timeout());
         if (row.slowReaders()) {
-            transfer.slowReaders(row.slowReadBytes(), row.slowReadInterval());
+            transfer.stallingReaders(row.stallInterval());
         }
         BulkTransfer.Result r = transfer.run();
         String what = row + " (seed " + row.seed() + ", " + bytes + " bytes each way): " + r;
