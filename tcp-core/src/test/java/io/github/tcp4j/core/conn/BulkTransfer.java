@@ -4,6 +4,7 @@ import io.github.tcp4j.core.fsm.TcpState;
 import io.github.tcp4j.core.host.TcpHost;
 import io.github.tcp4j.core.host.TcpHostStats;
 import io.github.tcp4j.core.transport.LinkConfig;
+import io.github.tcp4j.core.transport.SegmentTap;
 import io.github.tcp4j.core.transport.SimHost;
 import io.github.tcp4j.core.transport.SimNetwork;
 import io.github.tcp4j.core.wire.IpAddress;
@@ -13,7 +14,9 @@ import io.netty.buffer.Unpooled;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 import java.util.SplittableRandom;
 
 /**
@@ -80,6 +83,9 @@ final class BulkTransfer {
     private boolean stallingClient;
     private double measureFrom = 0.5;
     private Duration timeout = Duration.ofHours(12);
+    private final List<SegmentTap> taps = new ArrayList<>();
+    /** The network of the run in progress (for taps that want the time). */
+    SimNetwork network;
 
     BulkTransfer(TcpConfig config, LinkConfig link, long seed) {
         this(config, config, link, seed);
@@ -127,8 +133,15 @@ final class BulkTransfer {
         return this;
     }
 
+    /** Adds a tap on the network (for tracing a run while investigating it). */
+    BulkTransfer tap(SegmentTap tap) {
+        taps.add(tap);
+        return this;
+    }
+
     Result run() {
         SimNetwork net = new SimNetwork(seed);
+        network = net;
         Side clientSide = null;
         Side serverSide = null;
         try {
@@ -143,6 +156,7 @@ final class BulkTransfer {
                     zeroWindows[source.equals(CLIENT) ? 0 : 1]++;
                 }
             });
+            taps.forEach(net::addTap);
             TcpHost client = TcpHost.attach(net, a, clientConfig, seed * 31 + 1);
             TcpHost server = TcpHost.attach(net, b, serverConfig, seed * 31 + 2);
             Side cs = new Side(net, clientBytes, serverBytes, new SplittableRandom(seed ^ 0x5DEECE66DL), stallingClient,

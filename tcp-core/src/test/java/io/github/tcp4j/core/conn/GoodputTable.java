@@ -66,15 +66,17 @@ class GoodputTable {
         List<String> lines = new ArrayList<>();
         lines.add(BEGIN);
         lines.add("");
-        lines.add(String.format(Locale.ROOT, "One-way transfers of %d MiB between two tcp4j hosts in virtual time over a %d Mbit/s link",
-                BYTES / (1024 * 1024), BANDWIDTH / 1_000_000));
-        lines.add(String.format(Locale.ROOT, "with %d ms RTT and a drop-tail queue of %d packets (one bandwidth-delay product), random loss",
-                2 * ONE_WAY.toMillis(), QUEUE));
-        lines.add("in both directions, MSS 1448 (timestamps on). Goodput is application bytes read per second of virtual time,");
-        lines.add(String.format(Locale.ROOT, "from when the receiver had read %d%% of the stream to its last byte, in Mbit/s, mean of %d seeds.",
-                (int) (MEASURE_FROM * 100), SEEDS));
-        lines.add("The bound is min(bandwidth, window / RTT); the link's bandwidth counts IP and TCP headers, so at most");
-        lines.add("1448/1500 = 96.5% of it is goodput. Regenerate with (about two minutes; the table depends only on the code):");
+        lines.add(String.format(Locale.ROOT, "One-way transfers of %d MiB between two tcp4j hosts over a %d Mbit/s link with %d ms RTT",
+                BYTES / (1024 * 1024), BANDWIDTH / 1_000_000, 2 * ONE_WAY.toMillis()));
+        lines.add(String.format(Locale.ROOT, "and a drop-tail queue of %d packets (one bandwidth-delay product); random loss in both",
+                QUEUE));
+        lines.add("directions; MSS 1448 (timestamps on). Goodput: application bytes read per second of virtual");
+        lines.add(String.format(Locale.ROOT, "time, from the first instant the receiver had read %d%% of the stream with no out-of-order",
+                (int) (MEASURE_FROM * 100)));
+        lines.add(String.format(Locale.ROOT, "data waiting, to its last byte; Mbit/s, mean of %d seeds. The bound is min(bandwidth,",
+                SEEDS));
+        lines.add("window / RTT); the link's bandwidth counts IP and TCP headers, so at most 1448/1500 = 96.5% of");
+        lines.add("it can be goodput. Regenerate (about a minute and a half on 2 cores):");
         lines.add("");
         lines.add("```");
         lines.add("mvn -o -pl tcp-core -am test -Dtest=GoodputTable -Dsurefire.failIfNoSpecifiedTests=false \\");

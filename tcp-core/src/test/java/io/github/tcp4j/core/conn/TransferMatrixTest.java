@@ -165,6 +165,11 @@ class TransferMatrixTest {
             transfer.stallingReaders(row.stallInterval());
         }
         BulkTransfer.Result r = transfer.run();
+        System.out.printf("matrix row [%s]: %d bytes each way in %.1f s of virtual time, goodput %.3f / %.3f Mbit/s,"
+                + " retransmissions %d / %d (timeouts %d / %d), zero windows %d / %d%n", row, bytes, r.virtualNanos() / 1e9,
+                r.clientGoodputBps() / 1e6, r.serverGoodputBps() / 1e6, r.clientStats().retransmissions(),
+                r.serverStats().retransmissions(), r.clientStats().retransmitTimeouts(), r.serverStats().retransmitTimeouts(),
+                r.clientZeroWindows(), r.serverZeroWindows());
         String what = row + " (seed " + row.seed() + ", " + bytes + " bytes each way): " + r;
 
         assertTrue(r.completed(), "completed within " + row.timeout() + " of virtual time: " + what);
