@@ -1,5 +1,6 @@
 package io.github.tcp4j.api;
 
+import io.github.tcp4j.core.conn.CongestionControl;
 import io.github.tcp4j.core.conn.ConnectionHandler;
 import io.github.tcp4j.core.conn.TcpConnection;
 import io.github.tcp4j.core.conn.TcpError;
@@ -55,7 +56,6 @@ public final class TcpSocket implements AutoCloseable {
     private volatile boolean closed;
     private volatile int soTimeoutMillis;
     private volatile int lingerSeconds = -1;
-    private volatile boolean tcpNoDelay;
 
     private final ConnectionHandler handler = new ConnectionHandler() {
         @Override
@@ -434,8 +434,9 @@ public final class TcpSocket implements AutoCloseable {
      * milliseconds), {@link StandardSocketOptions#SO_SNDBUF} and {@link StandardSocketOptions#SO_RCVBUF}
      * (at any time; the window scale was agreed in the SYNs with the stack's {@code TcpConfig} size,
      * and a window already advertised is honoured), {@link StandardSocketOptions#TCP_NODELAY}
-     * (recorded; tcp4j has no Nagle algorithm yet, so every segment already goes out at once, as
-     * with TCP_NODELAY on).
+     * (true turns Nagle's algorithm off: small writes go out at once instead of waiting for the
+     * ACK of an earlier small segment), {@link TcpSocketOptions#TCP_CONGESTION} (the congestion
+     * control algorithm, like Linux's option of that name).
      *
      * @throws UnsupportedOperationException for other options
      */
@@ -444,7 +445,11 @@ public final class TcpSocket implements AutoCloseable {
         if (name == StandardSocketOptions.SO_LINGER) {
             lingerSeconds = (Integer) value;
         } else if (name == StandardSocketOptions.TCP_NODELAY) {
-            tcpNoDelay = (Boolean) value;
+            boolean on = (Boolean) value;
+            driver.run(() -> conn.noDelay(on));
+        } else if (name == TcpSocketOptions.TCP_CONGESTION) {
+            CongestionControl.Algorithm algorithm = (CongestionControl.Algorithm) value;
+            driver.run(() -> conn.congestionControl(algorithm));
         } else if (name == StandardSocketOptions.SO_KEEPALIVE) {
             boolean on = (Boolean) value;
             driver.run(() -> conn.keepAlive(on));
@@ -481,7 +486,9 @@ public final class TcpSocket implements AutoCloseable {
         if (name == StandardSocketOptions.SO_LINGER) {
             v = lingerSeconds;
         } else if (name == StandardSocketOptions.TCP_NODELAY) {
-            v = tcpNoDelay;
+            v = driver.call(conn::noDelay);
+        } else if (name == TcpSocketOptions.TCP_CONGESTION) {
+            v = driver.call(conn::congestionControl);
         } else if (name == StandardSocketOptions.SO_KEEPALIVE) {
             v = driver.call(conn::keepAlive);
         } else if (name == TcpSocketOptions.TCP_USER_TIMEOUT) {

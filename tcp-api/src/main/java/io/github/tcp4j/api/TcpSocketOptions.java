@@ -1,5 +1,6 @@
 package io.github.tcp4j.api;
 
+import io.github.tcp4j.core.conn.CongestionControl;
 import java.net.SocketOption;
 
 /** tcp4j's socket options beyond {@link java.net.StandardSocketOptions}. */
@@ -19,6 +20,29 @@ public final class TcpSocketOptions {
         @Override
         public Class<Integer> type() {
             return Integer.class;
+        }
+
+        @Override
+        public String toString() {
+            return name();
+        }
+    };
+
+    /**
+     * The connection's congestion control algorithm ({@link CongestionControl.Algorithm#CUBIC} by
+     * default, or {@link CongestionControl.Algorithm#NEW_RENO}); like Linux's TCP_CONGESTION. Set
+     * before connecting it applies from the first segment; later the new algorithm continues from
+     * the current congestion window.
+     */
+    public static final SocketOption<CongestionControl.Algorithm> TCP_CONGESTION = new SocketOption<>() {
+        @Override
+        public String name() {
+            return "TCP_CONGESTION";
+        }
+
+        @Override
+        public Class<CongestionControl.Algorithm> type() {
+            return CongestionControl.Algorithm.class;
         }
 
         @Override

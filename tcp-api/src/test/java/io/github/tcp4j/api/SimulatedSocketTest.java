@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.github.tcp4j.core.conn.CongestionControl;
 import io.github.tcp4j.core.conn.TcpConfig;
 import io.github.tcp4j.core.fsm.TcpState;
 import io.github.tcp4j.core.transport.LinkConfig;
@@ -25,6 +26,8 @@ import java.net.StandardSocketOptions;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -342,6 +345,65 @@ class SimulatedSocketTest {
         }
         assertTrue(sent.isDone());
         assertArrayEquals(data, got.array());
+        cs[0].close();
+        cs[1].close();
+    }
+
+    @Test
+    void nagleHoldsASecondSmallWriteUntilTheFirstIsAcknowledgedAndTcpNoDelayReleasesIt() throws IOException {
+        TcpSocket[] cs = connected();
+        net.advance(Duration.ofMillis(100)); // the handshake's last ACK is in
+        List<Long> dataSentAt = new ArrayList<>();
+        net.addTap((src, dst, bytes) -> {
+            if (src.equals(CLIENT) && bytes.readableBytes() > 32) { // the header with timestamps is 32 bytes: data follows
+                dataSentAt.add(net.now());
+            }
+        });
+        assertFalse(cs[0].getOption(StandardSocketOptions.TCP_NODELAY), "Nagle is on by default, as in java.net");
+        long t0 = net.now();
+        cs[0].getOutputStream().write(bytes("a"));
+        cs[0].getOutputStream().write(bytes("b"));
+        net.advance(Duration.ofMillis(100));
+        assertEquals(2, dataSentAt.size());
+        assertEquals(t0, dataSentAt.get(0), "the first small segment goes at once");
+        // RFC 9293 3.7.4: the second waits for the ACK of the first: one round trip (20 ms) plus the
+        // peer's delayed ACK (40 ms: one small segment is not two full-sized ones)
+        assertEquals(t0 + Duration.ofMillis(60).toNanos(), dataSentAt.get(1), "the second waited for the first's ACK");
+
+        cs[0].setOption(StandardSocketOptions.TCP_NODELAY, true);
+        assertTrue(cs[0].getOption(StandardSocketOptions.TCP_NODELAY));
+        dataSentAt.clear();
+        long t1 = net.now();
+        cs[0].getOutputStream().write(bytes("c"));
+        cs[0].getOutputStream().write(bytes("d"));
+        net.advance(Duration.ofMillis(100));
+        assertEquals(List.of(t1, t1), dataSentAt, "with TCP_NODELAY both go at once");
+        byte[] got = new byte[4];
+        int n = 0;
+        while (n < 4) {
+            n += cs[1].getInputStream().read(got, n, 4 - n);
+        }
+        assertEquals("abcd", new String(got, StandardCharsets.UTF_8));
+        cs[0].close();
+        cs[1].close();
+    }
+
+    @Test
+    void theCongestionControlIsChosenPerSocket() throws IOException {
+        TcpSocket[] cs = connected();
+        assertEquals(CongestionControl.Algorithm.CUBIC, cs[0].getOption(TcpSocketOptions.TCP_CONGESTION), "CUBIC by default");
+        cs[0].setOption(TcpSocketOptions.TCP_CONGESTION, CongestionControl.Algorithm.NEW_RENO);
+        assertEquals(CongestionControl.Algorithm.NEW_RENO, cs[0].getOption(TcpSocketOptions.TCP_CONGESTION));
+        assertEquals(CongestionControl.Algorithm.CUBIC, cs[1].getOption(TcpSocketOptions.TCP_CONGESTION), "the other socket keeps its own");
+        byte[] data = new byte[300_000];
+        new java.util.Random(3).nextBytes(data);
+        CompletableFuture<Void> sent = cs[0].writeAsync(ByteBuffer.wrap(data));
+        ByteBuffer got = ByteBuffer.allocate(data.length);
+        while (got.hasRemaining()) {
+            cs[1].read(got);
+        }
+        assertTrue(sent.isDone());
+        assertArrayEquals(data, got.array(), "NewReno carries the stream as well");
         cs[0].close();
         cs[1].close();
     }

@@ -160,7 +160,7 @@ public final class ActionExecutor {
             }
             case SEND_ACK -> c.ackNeeded = true;
             case SEND_DUP_ACK -> {
-                if (c.allowDupAck()) {
+                if (c.allowDupAck(seg)) {
                     c.ackNeeded = true;
                 }
             }

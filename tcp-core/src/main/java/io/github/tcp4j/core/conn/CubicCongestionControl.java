@@ -7,7 +7,7 @@ package io.github.tcp4j.core.conn;
  * "Reno-friendly region") it follows that instead. Windows are in segments inside the formulas
  * and in bytes outside. Slow start is RFC 5681's.
  */
-final class CubicCongestionControl implements CongestionControl {
+final class CubicCongestionControl extends CongestionWindow {
 
     /** RFC 9438 5: C = 0.4. */
     private static final double C = 0.4;
@@ -16,10 +16,6 @@ final class CubicCongestionControl implements CongestionControl {
     /** RFC 9438 4.3: the additive increase of the Reno-friendly estimate, 3 (1 - beta) / (1 + beta). */
     private static final double ALPHA = 3 * (1 - BETA) / (1 + BETA);
 
-    private int mss;
-    private final int initialSegments;
-    private long cwnd;
-    private long ssthresh = Long.MAX_VALUE;
     /** Segments: the window just before the last reduction (after fast convergence). */
     private double wMax;
     /** Segments: cwnd before the last reduction (cwnd_prior). */
@@ -34,9 +30,7 @@ final class CubicCongestionControl implements CongestionControl {
     private long pendingBytes;
 
     CubicCongestionControl(int mss, int initialSegments) {
-        this.mss = mss;
-        this.initialSegments = initialSegments;
-        this.cwnd = (long) initialSegments * mss;
+        super(mss, initialSegments);
     }
 
     @Override
@@ -45,30 +39,9 @@ final class CubicCongestionControl implements CongestionControl {
     }
 
     @Override
-    public long cwnd() {
-        return cwnd;
-    }
-
-    @Override
-    public void cwnd(long bytes) {
-        cwnd = Math.max(mss, bytes);
-    }
-
-    @Override
-    public long ssthresh() {
-        return ssthresh;
-    }
-
-    @Override
-    public void mss(int newMss) {
-        mss = newMss;
-        cwnd = (long) initialSegments * mss;
-    }
-
-    @Override
     public void onAck(long bytesAcked, long flightSize, long nowNanos, long srttNanos) {
         if (cwnd < ssthresh) {
-            cwnd += Math.min(bytesAcked, 2L * mss); // RFC 9438 4.10: slow start as RFC 5681 (RFC 3465's L = 2)
+            slowStart(bytesAcked); // RFC 9438 4.10: slow start as RFC 5681
             return;
         }
         double segments = (double) cwnd / mss;
@@ -127,12 +100,12 @@ final class CubicCongestionControl implements CongestionControl {
 
     @Override
     public void onIdleRestart(long nowNanos) {
-        cwnd = Math.min(cwnd, (long) initialSegments * mss); // RFC 5681 4.1
+        super.onIdleRestart(nowNanos);
         epochStart = Long.MIN_VALUE;
     }
 
     @Override
     public String toString() {
-        return "CUBIC cwnd=" + cwnd + " ssthresh=" + (ssthresh == Long.MAX_VALUE ? "inf" : ssthresh) + String.format(" wMax=%.1f", wMax);
+        return super.toString() + " wMax=" + (long) wMax;
     }
 }

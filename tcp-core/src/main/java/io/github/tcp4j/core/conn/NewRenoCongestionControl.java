@@ -5,18 +5,12 @@ package io.github.tcp4j.core.conn;
  * segments per ACK, RFC 3465's L = 2) until ssthresh, then congestion avoidance (one segment
  * per cwnd of acknowledged bytes, RFC 3465's byte counting); a loss halves the flight.
  */
-final class NewRenoCongestionControl implements CongestionControl {
+final class NewRenoCongestionControl extends CongestionWindow {
 
-    private int mss;
-    private final int initialSegments;
-    private long cwnd;
-    private long ssthresh = Long.MAX_VALUE; // RFC 5681 3.1: "arbitrarily high"
     private long bytesAckedInAvoidance;
 
     NewRenoCongestionControl(int mss, int initialSegments) {
-        this.mss = mss;
-        this.initialSegments = initialSegments;
-        this.cwnd = initialWindow();
+        super(mss, initialSegments);
     }
 
     @Override
@@ -25,30 +19,9 @@ final class NewRenoCongestionControl implements CongestionControl {
     }
 
     @Override
-    public long cwnd() {
-        return cwnd;
-    }
-
-    @Override
-    public void cwnd(long bytes) {
-        cwnd = Math.max(mss, bytes);
-    }
-
-    @Override
-    public long ssthresh() {
-        return ssthresh;
-    }
-
-    @Override
-    public void mss(int newMss) {
-        mss = newMss;
-        cwnd = initialWindow();
-    }
-
-    @Override
     public void onAck(long bytesAcked, long flightSize, long nowNanos, long srttNanos) {
         if (cwnd < ssthresh) {
-            cwnd += Math.min(bytesAcked, 2L * mss); // RFC 5681 3.1 (2), with RFC 3465's L = 2 SMSS
+            slowStart(bytesAcked);
             return;
         }
         bytesAckedInAvoidance += bytesAcked; // RFC 5681 3.1 (3) by byte counting (RFC 3465 2.1)
@@ -69,19 +42,5 @@ final class NewRenoCongestionControl implements CongestionControl {
         ssthresh = Math.max(flightSize / 2, 2L * mss); // RFC 5681 3.1 (4)
         cwnd = mss; // the loss window, LW = 1 SMSS
         bytesAckedInAvoidance = 0;
-    }
-
-    @Override
-    public void onIdleRestart(long nowNanos) {
-        cwnd = Math.min(cwnd, initialWindow()); // RFC 5681 4.1: RW = min(IW, cwnd)
-    }
-
-    private long initialWindow() {
-        return (long) initialSegments * mss;
-    }
-
-    @Override
-    public String toString() {
-        return "NewReno cwnd=" + cwnd + " ssthresh=" + (ssthresh == Long.MAX_VALUE ? "inf" : ssthresh);
     }
 }

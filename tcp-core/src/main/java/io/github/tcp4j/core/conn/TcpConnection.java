@@ -180,6 +180,8 @@ public final class TcpConnection implements ConnectionView {
     /** After a timeout: the next sequence number to retransmit. */
     private int retransmitNext;
     private boolean partialAckSeen;
+    /** Bytes sent by limited transmit (RFC 3042) since the last new ACK: not part of FlightSize for ssthresh. */
+    private long limitedTransmitBytes;
     /** The end of the last segment shorter than the MSS we sent (Minshall's Nagle variant). */
     private int smallSegmentEnd;
     private boolean smallSegmentSent;
@@ -689,10 +691,6 @@ public final class TcpConnection implements ConnectionView {
             tsRecentNanos = host.now();
         }
         sackOk = config.sack() && syn.sackPermitted(); // RFC 2018 2: only when both SYNs carry it
-        if (sackOk && scoreboard == null) {
-            scoreboard = new SackScoreboard();
-            sackEdges = new int[2 * TcpSegment.MAX_SACK_BLOCKS];
-        }
         lastAckSent = rcvNxt;
         sndWnd = syn.window(); // RFC 7323 2.2: the window of a SYN is never scaled
         maxSndWnd = sndWnd;
@@ -758,6 +756,9 @@ public final class TcpConnection implements ConnectionView {
 
     /** RFC 2018 / RFC 6675 Update(): records the segment's SACK blocks; true if any SACKed new bytes. */
     private boolean recordSackBlocks(TcpSegment seg) {
+        if (scoreboard == null) {
+            scoreboard = new SackScoreboard(); // made on the first SACK: an idle connection does not pay for it
+        }
         boolean news = false;
         for (int i = 0; i < seg.sackBlockCount(); i++) {
             news |= scoreboard.add(seg.sackLeft(i), seg.sackRight(i), sndUna, sndNxt); // a D-SACK (RFC 2883) adds nothing
@@ -790,7 +791,7 @@ public final class TcpConnection implements ConnectionView {
         if (lossState == TIMEOUT_RECOVERY) {
             return;
         }
-        boolean lost = dupAcks >= SackScoreboard.DUP_THRESH || sackOk && scoreboard.holeLost(0, sndMss); // RFC 6675 5 (2)
+        boolean lost = dupAcks >= SackScoreboard.DUP_THRESH || scoreboard != null && scoreboard.holeLost(0, sndMss); // RFC 6675 5 (2)
         if (lost && (!recoveryPointSet || SeqNum.ge(sndUna, recoveryPoint))) {
             enterFastRecovery(); // RFC 6582 3.2 step 2: not while a previous recovery's data is still unacknowledged
         }
@@ -799,7 +800,9 @@ public final class TcpConnection implements ConnectionView {
 
     /** Fast retransmit: the segment at SND.UNA goes again at once and recovery begins (RFC 5681 3.2, RFC 6582, RFC 6675 5). */
     private void enterFastRecovery() {
-        long flight = SeqNum.distance(sndUna, sndNxt);
+        // RFC 5681 3.2 step 2: data sent by limited transmit MUST NOT count in FlightSize here
+        long flight = Math.max(0, SeqNum.distance(sndUna, sndNxt) - limitedTransmitBytes);
+        limitedTransmitBytes = 0;
         cc.onCongestionEvent(flight, host.now());
         lossState = FAST_RECOVERY;
         recoveryPoint = sndNxt;
@@ -838,6 +841,7 @@ public final class TcpConnection implements ConnectionView {
         sndUna = ack;
         retries = 0;
         dupAcks = 0;
+        limitedTransmitBytes = 0;
         if (scoreboard != null) {
             scoreboard.advance(ack);
         }
@@ -982,11 +986,17 @@ public final class TcpConnection implements ConnectionView {
 
     /**
      * True if an ACK for an unacceptable segment may go out now: at most one per
-     * {@link TcpConfig#dupAckIntervalNanos()} per connection (Linux's tcp_invalid_ratelimit). The
+     * {@link TcpConfig#dupAckIntervalNanos()} per connection (Linux's tcp_invalid_ratelimit),
+     * except for a duplicate of data we already have, which means our ACK was lost: that is
+     * answered every time (RFC 5681 4.2), since an ACK never makes the peer resend data. The
      * host's views (TIME-WAIT records, "no connection") keep no state and always answer.
      */
-    boolean allowDupAck() {
+    boolean allowDupAck(TcpSegment seg) {
         if (scratch) {
+            return true;
+        }
+        if (seg != null && seg.payloadLength() > 0 && !seg.has(TcpFlags.SYN)
+                && SeqNum.le(seg.seq() + seg.payloadLength(), rcvNxt) && state.isSynchronized()) {
             return true;
         }
         long now = host.now();
@@ -1028,7 +1038,7 @@ public final class TcpConnection implements ConnectionView {
     void output() {
         boolean sent = false;
         if (canSendData()) {
-            if (lossState == FAST_RECOVERY && sackOk) {
+            if (lossState == FAST_RECOVERY && sackOk && scoreboard != null) {
                 sent = sackRecoveryOutput();
             } else {
                 if (lossState == TIMEOUT_RECOVERY) {
@@ -1228,6 +1238,9 @@ public final class TcpConnection implements ConnectionView {
         }
         boolean last = len == unsent;
         boolean fin = last && finQueued;
+        if (lossState == OPEN && dupAcks > 0 && SeqNum.distance(sndUna, sndNxt) + len > cc.cwnd()) {
+            limitedTransmitBytes += len; // beyond cwnd: sent only by limited transmit (RFC 3042)
+        }
         transmit(sndNxt, TcpFlags.ACK | (last ? TcpFlags.PSH : 0) | (fin ? TcpFlags.FIN : 0), offset, len, false);
         lastDataSentNanos = now;
         if (len < mss) {
@@ -1365,10 +1378,12 @@ public final class TcpConnection implements ConnectionView {
         if (!synAcked) {
             retransmitFirst();
         } else {
-            if (retries == 1) {
+            if (retries == 1 && lossState != FAST_RECOVERY) {
                 cc.onRetransmitTimeout(SeqNum.distance(sndUna, sndNxt), now);
             } else {
-                cc.cwnd(sndMss); // RFC 5681 3.1: ssthresh stays as set by the first timeout
+                // RFC 5681 3.1: ssthresh stays as the first timeout set it; during fast recovery it stays
+                // as the loss set it (the window inflation is no sign of a larger path; Linux does the same)
+                cc.cwnd(sndMss);
             }
             if (scoreboard != null && retries > 1) {
                 scoreboard.clear(); // a second timeout in a row: the receiver may have reneged (RFC 2018 8)
@@ -1515,6 +1530,9 @@ public final class TcpConnection implements ConnectionView {
         }
         if ((flags & TcpFlags.ACK) != 0) {
             if (!syn && sackOk && receiveBuffer != null && receiveBuffer.hasGap()) {
+                if (sackEdges == null) {
+                    sackEdges = new int[2 * TcpSegment.MAX_SACK_BLOCKS];
+                }
                 int blocks = receiveBuffer.sackBlocks(sackEdges, maxSackBlocks()); // RFC 2018 4
                 for (int i = 0; i < blocks; i++) {
                     s.addSackBlock(rcvNxt + sackEdges[2 * i], rcvNxt + sackEdges[2 * i + 1]);
