@@ -287,7 +287,8 @@ final class BulkTransfer {
             if (closed || connection == null) {
                 return;
             }
-            boolean zero = connection.rcvWnd() == 0;
+            // closed as the peer sees it: with window scaling a remainder below 2^shift bytes shows as 0
+            boolean zero = connection.rcvWnd() >> connection.receiveWindowShift() == 0;
             if (zero && sawZeroWindow || connection.finReceived()) {
                 read(Integer.MAX_VALUE); // closed for a whole interval (or the stream ended): drain
                 sawZeroWindow = false;

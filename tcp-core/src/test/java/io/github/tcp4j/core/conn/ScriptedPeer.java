@@ -18,7 +18,6 @@ import io.netty.buffer.Unpooled;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -93,10 +92,6 @@ final class ScriptedPeer implements AutoCloseable {
 
         PeerSyn withWindowScale(int shift) {
             return new PeerSyn(mss, shift, sackPermitted, timestamps, window);
-        }
-
-        PeerSyn withSack(boolean on) {
-            return new PeerSyn(mss, windowScale, on, timestamps, window);
         }
 
         PeerSyn withTimestamps(boolean on) {
@@ -364,9 +359,5 @@ final class ScriptedPeer implements AutoCloseable {
             out[i] = s.sack()[i] - (PEER_ISS + 1);
         }
         return out;
-    }
-
-    static String blocks(long[] offsets) {
-        return Arrays.toString(offsets);
     }
 }

@@ -28,13 +28,15 @@ import org.junit.jupiter.params.provider.MethodSource;
  * {@code full-matrix} profile of tcp-core (see docs/performance.md):
  * {@code mvn -o -pl tcp-core -am test -Pfull-matrix -Dtest=TransferMatrixTest -Dsurefire.failIfNoSpecifiedTests=false}.
  * System properties: {@code tcp4j.matrix.full=true} for every combination, {@code tcp4j.matrix.bytes}
- * for the bytes each way of every row, {@code tcp4j.matrix.seed} to change the seeds.
+ * for the bytes each way of every row, {@code tcp4j.matrix.seed} to change the seeds,
+ * {@code tcp4j.matrix.only} to run only the rows whose name contains that text.
  */
 class TransferMatrixTest {
 
     private static final boolean FULL = Boolean.getBoolean("tcp4j.matrix.full");
     private static final long BYTES = Long.getLong("tcp4j.matrix.bytes", -1);
     private static final long SEED = Long.getLong("tcp4j.matrix.seed", 20_261_125L);
+    private static final String ONLY = System.getProperty("tcp4j.matrix.only", "");
 
     private static final int K4 = 4 * 1024;
     private static final int K64 = 64 * 1024;
@@ -102,7 +104,7 @@ class TransferMatrixTest {
     }
 
     static Stream<Row> rows() {
-        return (FULL ? fullMatrix() : ciSubset()).stream();
+        return (FULL ? fullMatrix() : ciSubset()).stream().filter(r -> r.toString().contains(ONLY));
     }
 
     /** The representative subset CI runs: every loss, RTT and buffer value, both algorithms, SACK on and off. */
