@@ -820,7 +820,8 @@ public final class TcpConnection implements ConnectionView {
     }
 
     private void newlyAcknowledged(int ack, TcpSegment seg) {
-        if (!synAcked && SeqNum.gt(ack, iss)) {
+        boolean ackOfSyn = !synAcked && SeqNum.gt(ack, iss);
+        if (ackOfSyn) {
             synAcked = true;
         }
         long ackedBytes = SeqNum.distance(sndUna, ack);
@@ -845,7 +846,7 @@ public final class TcpConnection implements ConnectionView {
         if (scoreboard != null) {
             scoreboard.advance(ack);
         }
-        takeRttSample(ack, seg);
+        takeRttSample(ack, seg, ackOfSyn);
         long now = host.now();
         switch (lossState) {
             case FAST_RECOVERY -> {
@@ -904,12 +905,14 @@ public final class TcpConnection implements ConnectionView {
      * retransmitted (Karn), otherwise from the echoed timestamp (RFC 7323 4: RTTM, valid for
      * retransmissions too, so a backed-off RTO comes down as soon as data gets through).
      */
-    private void takeRttSample(int ack, TcpSegment seg) {
+    private void takeRttSample(int ack, TcpSegment seg, boolean ackOfSyn) {
         long now = host.now();
         if (rttTiming && SeqNum.ge(ack, rttSeq)) {
             rtt.sample(now - rttStart);
             rttTiming = false;
-        } else if (timestampsOk && seg.hasTimestamps() && !rttTiming) {
+        } else if (timestampsOk && seg.hasTimestamps() && !rttTiming && !ackOfSyn) {
+            // (not for a retransmitted SYN: the echo may be of the first SYN, and the peer's SYN,ACK
+            // retransmission delay would pass for a round trip)
             long ms = (tsValue() - seg.tsEcr()) & 0xFFFF_FFFFL;
             if (ms < 3_600_000L) { // an echo from within the last hour: a valid one (RFC 7323 4.1)
                 rtt.sample(ms == 0 ? 500_000L : ms * 1_000_000L); // a 1 ms clock: under one tick counts as half a tick
