@@ -36,6 +36,17 @@ interface Driver {
      */
     boolean await(CompletableFuture<?> done, long timeoutNanos) throws InterruptedException;
 
+    /** Hands a blocking read or write to the stack's thread, which attempts it (at once, on a simulation). */
+    void submit(BlockingCall call);
+
+    /**
+     * Blocks until {@code call} is done or {@code timeoutNanos} pass (0: no limit), like
+     * {@link #await(CompletableFuture, long)}.
+     *
+     * @return true if the call is done
+     */
+    boolean await(BlockingCall call, long timeoutNanos) throws InterruptedException;
+
     /** Stops the driver (after the stack released everything). */
     void shutdown();
 }

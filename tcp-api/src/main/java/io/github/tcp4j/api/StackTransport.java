@@ -16,4 +16,14 @@ public interface StackTransport {
 
     /** Disconnects the stack and frees what the transport holds (called when the stack closes). */
     void close();
+
+    /**
+     * True if the transport guarantees that segments arrive exactly as sent and every stack on it
+     * skips TCP checksums (a checksum offload, like Linux's loopback): the stack then neither
+     * computes nor verifies them. False by default; only {@link InMemoryNetwork#withChecksumOffload()}
+     * says true.
+     */
+    default boolean offloadsChecksums() {
+        return false;
+    }
 }

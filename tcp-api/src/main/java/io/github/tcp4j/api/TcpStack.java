@@ -74,17 +74,10 @@ public final class TcpStack implements AutoCloseable {
             this.transport = b.transport;
             EventLoopDriver loop = new EventLoopDriver(b.clock, "tcp4j-" + b.name);
             this.driver = loop;
-            TcpHost[] holder = new TcpHost[1];
-            SegmentTransport out = transport.open((source, destination, segment) -> {
-                try {
-                    loop.execute(() -> holder[0].receive(source, destination, segment));
-                } catch (IllegalStateException closedStack) {
-                    segment.release();
-                }
-            });
-            holder[0] = new TcpHost(b.name, b.addresses, out, b.clock, b.config, secret, ~secret * 0x9E3779B97F4A7C15L,
+            SegmentTransport out = transport.open(loop::deliver); // queued until the loop starts, at bind
+            this.host = new TcpHost(b.name, b.addresses, out, b.clock, b.config, secret, ~secret * 0x9E3779B97F4A7C15L,
                     b.allocator);
-            this.host = holder[0];
+            host.checksumOffload(transport.offloadsChecksums());
         }
         driver.bind(host);
     }
@@ -223,6 +216,11 @@ public final class TcpStack implements AutoCloseable {
     /** Subscribes to every state change of the stack's connections; called on the stack's thread. */
     public void addTransitionListener(TransitionListener listener) {
         driver.run(() -> host.addTransitionListener(listener));
+    }
+
+    /** True if the stack skips TCP checksums because its transport offloads them ({@link StackTransport#offloadsChecksums()}). */
+    public boolean checksumOffload() {
+        return host.checksumOffload();
     }
 
     /** The stack's counters (read them on the stack's thread, or after the stack closed). */

@@ -54,7 +54,7 @@ import org.openjdk.jmh.annotations.Warmup;
 @OutputTimeUnit(TimeUnit.SECONDS)
 @Warmup(iterations = 3)
 @Measurement(iterations = 8)
-@Fork(value = 1, jvmArgsAppend = {"-Xms2g", "-Xmx2g"})
+@Fork(value = 1, jvmArgsAppend = {"-Xms2g", "-Xmx2g", "-Dio.netty.leakDetection.level=disabled"})
 public class BulkTransferBenchmarks {
 
     /** The transfer of one operation: 1 GiB. */
@@ -234,7 +234,7 @@ public class BulkTransferBenchmarks {
         Tcp4jEndpoints(byte[] data, int mtu, boolean checksumOffload) throws IOException {
             this.source = ByteBuffer.wrap(data);
             this.sink = ByteBuffer.allocate(data.length);
-            InMemoryNetwork network = new InMemoryNetwork(); // TODO offload
+            InMemoryNetwork network = checksumOffload ? InMemoryNetwork.withChecksumOffload() : new InMemoryNetwork();
             TcpConfig config = TcpConfig.builder().mtu(mtu).sendBufferSize(BUFFER).receiveBufferSize(BUFFER)
                     .windowScaling(true).build();
             sender = TcpStack.builder().name("sender").address("10.0.0.1").config(config)

@@ -3,7 +3,6 @@ package io.github.tcp4j.core.wire;
 import io.netty.buffer.ByteBuf;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
-import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 
 /**
@@ -12,15 +11,13 @@ import java.nio.ByteOrder;
  * moves their reader or writer index.
  *
  * <h2>Speed</h2>
- * A 64 KB segment is summed eight bytes at a time, straight from the buffer's memory where it
- * has one piece of it: a heap buffer's array (read as big-endian longs through a
- * {@link VarHandle}) or a direct buffer's internal NIO view ({@link ByteBuf#internalNioBuffer},
- * which pooled buffers reuse, so nothing is allocated; two threads must therefore not sum views of
- * one buffer at the same time, which a stack's single thread never does). Each long is added as two 32-bit halves
- * into a 64-bit accumulator: since 2^16 = 1 modulo 2^16 - 1, a sum of 32-bit words folds to the
- * same one's complement sum as the sum of their 16-bit halves (RFC 1071 section 2), and the
- * accumulator cannot overflow below 2^31 longs. Other buffers (composites) are read through
- * {@link ByteBuf#getLong}, one bounds check per eight bytes.
+ * A 64 KB segment is summed sixteen bytes per step, as two big-endian longs: straight from a heap
+ * buffer's array (through a {@link VarHandle}), else through {@link ByteBuf#getLong} (direct and
+ * composite buffers; asking a direct buffer for an NIO view instead would allocate one per fresh
+ * pooled buffer, that is per segment). Each long is added as two 32-bit halves into one of two
+ * 64-bit accumulators: since 2^16 = 1 modulo 2^16 - 1, a sum of 32-bit words folds to the same
+ * one's complement sum as the sum of their 16-bit halves (RFC 1071 section 2), and the
+ * accumulators cannot overflow below 2^31 longs. Allocates nothing.
  */
 public final class Checksum {
 
@@ -28,8 +25,6 @@ public final class Checksum {
     public static final int PROTOCOL_TCP = 6;
 
     private static final VarHandle LONGS = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.BIG_ENDIAN);
-    /** Below this length the direct paths do not pay for finding the memory. */
-    private static final int DIRECT_PATH_MIN = 64;
 
     private Checksum() {
     }
@@ -40,16 +35,8 @@ public final class Checksum {
      * The result is not folded: feed it to {@link #fold(long)}.
      */
     public static long add(long sum, ByteBuf buf, int index, int length) {
-        if (length >= DIRECT_PATH_MIN) {
-            if (buf.hasArray()) {
-                return sum + addArray(buf.array(), buf.arrayOffset() + index, length);
-            }
-            if (buf.nioBufferCount() == 1) {
-                ByteBuffer nio = buf.internalNioBuffer(index, length);
-                if (nio.order() == ByteOrder.BIG_ENDIAN) { // Netty's views are; anything else takes the slow path
-                    return sum + addNio(nio, nio.position(), length);
-                }
-            }
+        if (buf.hasArray()) {
+            return sum + addArray(buf.array(), buf.arrayOffset() + index, length);
         }
         return addByteBuf(sum, buf, index, length);
     }
@@ -76,42 +63,23 @@ public final class Checksum {
         return sum;
     }
 
-    /** The sum of {@code length} bytes of the big-endian view {@code b} from absolute index {@code from}. */
-    private static long addNio(ByteBuffer b, int from, int length) {
+    private static long addByteBuf(long sum, ByteBuf buf, int index, int length) {
         long s0 = 0;
         long s1 = 0;
-        int i = from;
-        int end = from + length;
+        int i = index;
+        int end = index + length;
         for (; end - i >= 16; i += 16) {
-            long v = b.getLong(i);
-            long w = b.getLong(i + 8);
+            long v = buf.getLong(i);
+            long w = buf.getLong(i + 8);
             s0 += (v >>> 32) + (v & 0xFFFF_FFFFL);
             s1 += (w >>> 32) + (w & 0xFFFF_FFFFL);
         }
-        long sum = s0 + s1;
+        sum += s0 + s1;
         for (; end - i >= 2; i += 2) {
-            sum += ((b.get(i) & 0xFF) << 8) | (b.get(i + 1) & 0xFF);
-        }
-        if (i < end) {
-            sum += (b.get(i) & 0xFF) << 8;
-        }
-        return sum;
-    }
-
-    private static long addByteBuf(long sum, ByteBuf buf, int index, int length) {
-        int i = index;
-        int end = index + length;
-        while (end - i >= 8) {
-            long v = buf.getLong(i);
-            sum += (v >>> 32) + (v & 0xFFFF_FFFFL);
-            i += 8;
-        }
-        while (end - i >= 2) {
             sum += buf.getUnsignedShort(i);
-            i += 2;
         }
         if (i < end) {
-            sum += (buf.getUnsignedByte(i) << 8);
+            sum += buf.getUnsignedByte(i) << 8;
         }
         return sum;
     }
