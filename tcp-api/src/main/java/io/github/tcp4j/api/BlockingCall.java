@@ -9,21 +9,22 @@ import java.nio.ByteBuffer;
 import java.util.concurrent.locks.LockSupport;
 
 /**
- * One thread's blocking read or write on a {@link TcpSocket}, carried out on the stack's thread.
- * The calling thread fills it in, hands it to the driver and parks; the stack's thread attempts it
- * at once and again at every readable (writable) signal until it completes, then unparks the
- * caller. A socket keeps one for reads and one for writes and reuses them, so a blocking bulk
+ * One thread's blocking read or write on a {@link TcpSocket}, carried out on the stack (by
+ * whichever thread runs the stack's core at the moment: often the caller itself, see
+ * {@link EventLoopDriver}). The calling thread fills it in and hands it to the driver, which
+ * attempts it at once and again at every readable (writable) signal until it completes, then
+ * unparks the caller if another thread completed it. A socket keeps one for reads and one for writes and reuses them, so a blocking bulk
  * read or write allocates nothing per call (a second thread reading the same socket at the same
  * time gets a fresh one).
  *
  * <h2>States</h2>
  * {@code FREE} (reusable) -> {@code WAITING} (the caller handed it over) -> {@code RUNNING} (the
- * stack's thread is working on it, touching the caller's buffer) -> back to {@code WAITING} (no
+ * stack is working on it, touching the caller's buffer) -> back to {@code WAITING} (no
  * data or room yet) or {@code DONE} (result or failure set; the caller reads it and frees the
  * call). A caller whose timeout passes, or who is interrupted, moves it from {@code WAITING} to
- * {@code CANCELLED}, which the stack's thread turns into {@code FREE} when it next meets the call:
- * the caller's buffer is never touched after the caller gave up, and a call is never reused while
- * the stack's thread still holds it. The state is one atomic field; everything else is written by
+ * {@code CANCELLED}, which the stack turns into {@code FREE} when it next meets the call: the
+ * caller's buffer is never touched after the caller gave up, and a call is never reused while the
+ * stack still holds it. The state is one atomic field; everything else is written by
  * one side before a state change and read by the other after it.
  */
 final class BlockingCall implements Runnable {
@@ -140,26 +141,6 @@ final class BlockingCall implements Runnable {
         state = FREE;
     }
 
-    /** Waits in real time until done, or {@code timeoutNanos} passed (0: no limit); false on timeout. */
-    boolean park(long timeoutNanos) throws InterruptedException {
-        long deadline = timeoutNanos > 0 ? System.nanoTime() + timeoutNanos : 0;
-        while (state != DONE) {
-            if (Thread.interrupted()) {
-                throw new InterruptedException();
-            }
-            if (timeoutNanos > 0) {
-                long left = deadline - System.nanoTime();
-                if (left <= 0) {
-                    return false;
-                }
-                LockSupport.parkNanos(this, left);
-            } else {
-                LockSupport.park(this);
-            }
-        }
-        return true;
-    }
-
     // ------------------------------------------------------------------ the stack's side
 
     /** On the stack's thread: the first attempt. */
@@ -194,6 +175,8 @@ final class BlockingCall implements Runnable {
     void finish() {
         Thread t = caller;
         state = DONE;
-        LockSupport.unpark(t);
+        if (t != Thread.currentThread()) {
+            LockSupport.unpark(t); // a caller that finished its own call inline is not parked
+        }
     }
 }

@@ -36,16 +36,15 @@ interface Driver {
      */
     boolean await(CompletableFuture<?> done, long timeoutNanos) throws InterruptedException;
 
-    /** Hands a blocking read or write to the stack's thread, which attempts it (at once, on a simulation). */
-    void submit(BlockingCall call);
-
     /**
-     * Blocks until {@code call} is done or {@code timeoutNanos} pass (0: no limit), like
-     * {@link #await(CompletableFuture, long)}.
+     * Carries out a blocking read or write: attempts it on the stack at once, then waits until it
+     * is done or {@code timeoutNanos} pass (0: no limit), real time on an event loop (where the
+     * waiting thread helps with the stack's work), virtual time on a simulation (which runs
+     * meanwhile). On timeout the call is still pending: the caller cancels it.
      *
      * @return true if the call is done
      */
-    boolean await(BlockingCall call, long timeoutNanos) throws InterruptedException;
+    boolean perform(BlockingCall call, long timeoutNanos) throws InterruptedException;
 
     /** Stops the driver (after the stack released everything). */
     void shutdown();

@@ -46,12 +46,8 @@ final class SimulatedDriver implements Driver {
     }
 
     @Override
-    public void submit(BlockingCall call) {
+    public boolean perform(BlockingCall call, long timeoutNanos) {
         call.run();
-    }
-
-    @Override
-    public boolean await(BlockingCall call, long timeoutNanos) {
         return runUntil(call::isDone, timeoutNanos);
     }
 

@@ -232,8 +232,7 @@ public final class TcpSocket implements AutoCloseable {
     private int perform(BlockingCall c, int timeoutMillis, String timeoutMessage) throws IOException {
         boolean finished;
         try {
-            driver.submit(c);
-            finished = driver.await(c, timeoutMillis * 1_000_000L);
+            finished = driver.perform(c, timeoutMillis * 1_000_000L);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             if (c.cancel()) {

@@ -61,6 +61,14 @@ public class BulkTransferBenchmarks {
     public static final long GIB = 1L << 30;
     private static final int PORT = 5001;
     private static final int BUFFER = 4 << 20;
+    static final io.netty.buffer.ByteBufAllocator ALLOC = switch (System.getProperty("alloc", "default")) {
+        case "adaptive-heap" -> new io.netty.buffer.AdaptiveByteBufAllocator(false);
+        case "adaptive-direct" -> new io.netty.buffer.AdaptiveByteBufAllocator(true);
+        case "pooled-heap" -> new io.netty.buffer.PooledByteBufAllocator(false);
+        case "pooled-direct" -> new io.netty.buffer.PooledByteBufAllocator(true);
+        case "unpooled-heap" -> new io.netty.buffer.UnpooledByteBufAllocator(false);
+        default -> io.netty.buffer.ByteBufAllocator.DEFAULT;
+    };
 
     /**
      * Which path: {@code kernel-loopback} (java.net.Socket over 127.0.0.1), or a pair of tcp4j
@@ -237,9 +245,9 @@ public class BulkTransferBenchmarks {
             InMemoryNetwork network = checksumOffload ? InMemoryNetwork.withChecksumOffload() : new InMemoryNetwork();
             TcpConfig config = TcpConfig.builder().mtu(mtu).sendBufferSize(BUFFER).receiveBufferSize(BUFFER)
                     .windowScaling(true).build();
-            sender = TcpStack.builder().name("sender").address("10.0.0.1").config(config)
+            sender = TcpStack.builder().allocator(ALLOC).name("sender").address("10.0.0.1").config(config)
                     .transport(network.endpoint(IpAddress.parse("10.0.0.1"))).build();
-            receiver = TcpStack.builder().name("receiver").address("10.0.0.2").config(config)
+            receiver = TcpStack.builder().allocator(ALLOC).name("receiver").address("10.0.0.2").config(config)
                     .transport(network.endpoint(IpAddress.parse("10.0.0.2"))).build();
             TcpServerSocket server = receiver.listen(PORT);
             var acceptance = server.acceptAsync();

@@ -11,13 +11,16 @@ import java.nio.ByteOrder;
  * moves their reader or writer index.
  *
  * <h2>Speed</h2>
- * A 64 KB segment is summed sixteen bytes per step, as two big-endian longs: straight from a heap
- * buffer's array (through a {@link VarHandle}), else through {@link ByteBuf#getLong} (direct and
- * composite buffers; asking a direct buffer for an NIO view instead would allocate one per fresh
- * pooled buffer, that is per segment). Each long is added as two 32-bit halves into one of two
- * 64-bit accumulators: since 2^16 = 1 modulo 2^16 - 1, a sum of 32-bit words folds to the same
+ * A segment is summed sixteen bytes per step, as two big-endian longs read from a byte array
+ * through a {@link VarHandle}: a heap buffer's own array, or, for any other buffer (direct,
+ * composite), a small per-thread scratch array that the bytes are copied into block by block
+ * ({@link ByteBuf#getBytes(int, byte[], int, int)}: a memory copy, cheaper than a bounds- and
+ * reference-checked {@link ByteBuf#getLong} per eight bytes, and unlike an NIO view of a direct
+ * buffer it allocates nothing per segment). Each long is added as two 32-bit halves into one of
+ * two 64-bit accumulators: since 2^16 = 1 modulo 2^16 - 1, a sum of 32-bit words folds to the same
  * one's complement sum as the sum of their 16-bit halves (RFC 1071 section 2), and the
- * accumulators cannot overflow below 2^31 longs. Allocates nothing.
+ * accumulators cannot overflow below 2^31 longs. Allocates nothing once a thread has its
+ * {@value #SCRATCH_BYTES}-byte scratch array.
  */
 public final class Checksum {
 
@@ -25,6 +28,9 @@ public final class Checksum {
     public static final int PROTOCOL_TCP = 6;
 
     private static final VarHandle LONGS = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.BIG_ENDIAN);
+    /** Bytes of a buffer without an array summed per block (even, so every block starts a 16-bit word). */
+    static final int SCRATCH_BYTES = 2048;
+    private static final ThreadLocal<byte[]> SCRATCH = ThreadLocal.withInitial(() -> new byte[SCRATCH_BYTES]);
 
     private Checksum() {
     }
@@ -38,7 +44,16 @@ public final class Checksum {
         if (buf.hasArray()) {
             return sum + addArray(buf.array(), buf.arrayOffset() + index, length);
         }
-        return addByteBuf(sum, buf, index, length);
+        if (length < 64) {
+            return addByteBuf(sum, buf, index, length);
+        }
+        byte[] scratch = SCRATCH.get();
+        for (int at = 0; at < length; at += SCRATCH_BYTES) {
+            int n = Math.min(SCRATCH_BYTES, length - at);
+            buf.getBytes(index + at, scratch, 0, n);
+            sum += addArray(scratch, 0, n);
+        }
+        return sum;
     }
 
     /** The sum of {@code length} bytes of {@code a} from {@code from}, as big-endian 16-bit words. */
@@ -63,18 +78,10 @@ public final class Checksum {
         return sum;
     }
 
+    /** Short pieces (headers): word by word from the buffer. */
     private static long addByteBuf(long sum, ByteBuf buf, int index, int length) {
-        long s0 = 0;
-        long s1 = 0;
         int i = index;
         int end = index + length;
-        for (; end - i >= 16; i += 16) {
-            long v = buf.getLong(i);
-            long w = buf.getLong(i + 8);
-            s0 += (v >>> 32) + (v & 0xFFFF_FFFFL);
-            s1 += (w >>> 32) + (w & 0xFFFF_FFFFL);
-        }
-        sum += s0 + s1;
         for (; end - i >= 2; i += 2) {
             sum += buf.getUnsignedShort(i);
         }

@@ -343,11 +343,30 @@ public final class TcpCodec {
         out.writeShort(0); // checksum, filled in below
         out.writeShort(s.urgentPointer());
         writeOptions(s, out);
-        ByteBuf payload = s.payload();
-        out.writeBytes(payload, payload.readerIndex(), payload.readableBytes());
+        writePayload(s.payload(), out);
         int checksum = computeChecksum ? Checksum.tcp(source, destination, out, start, length) : 0;
         out.setShort(start + CHECKSUM_OFFSET, checksum);
         s.checksum(checksum);
+    }
+
+    /**
+     * Copies the payload's readable bytes to the writer index of {@code out}, by asking the payload
+     * to copy itself out: a composite payload (a segment spanning send-buffer chunks) then copies
+     * component by component, where {@code out.writeBytes(payload)} may first merge it into a new
+     * buffer (Netty's heap buffers read a composite source through one NIO view).
+     */
+    private static void writePayload(ByteBuf payload, ByteBuf out) {
+        int length = payload.readableBytes();
+        if (length == 0) {
+            return;
+        }
+        int at = out.writerIndex();
+        if (out.hasArray()) {
+            payload.getBytes(payload.readerIndex(), out.array(), out.arrayOffset() + at, length);
+        } else {
+            payload.getBytes(payload.readerIndex(), out, at, length);
+        }
+        out.writerIndex(at + length);
     }
 
     private static void writeOptions(TcpSegment s, ByteBuf out) {
