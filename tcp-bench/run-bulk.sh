@@ -1,0 +1,63 @@
+#!/usr/bin/env bash
+# Reproduces the "Bulk transfer" section of docs/performance.md: 1 GiB from one tcp4j stack to
+# another over the in-memory network in real time (MTU 65,535 and 1,500, with and without checksum
+# offload) against java.net.Socket over the kernel's loopback, in one JMH run with the GC profiler
+# (bytes allocated per operation, divided by the segments of the operation), then the checksum
+# benchmark; prints the tables. Takes about 6 minutes on 2 cores. Extra arguments go to both JMH
+# runs (e.g. -wi 1 -i 3 for a quick look, or -p path=kernel-loopback,tcp4j-mtu65535).
+# Needs jq to print the tables (the JSON results stay in tcp-bench/target/jmh either way).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+out="$PWD/tcp-bench/target/jmh"
+mkdir -p "$out"
+jmh() { mvn -q -pl tcp-bench -am package exec:exec -DskipTests -Djmh.args="$*"; }
+
+echo "== $(date -u '+%Y-%m-%d %H:%M UTC'), $(nproc) cores, load average $(cut -d' ' -f1-3 /proc/loadavg)"
+java -version 2>&1 | sed 's/^/== /'
+
+jmh "BulkTransferBenchmarks -prof gc -rf json -rff $out/bulk.json ${*:-}"
+jmh "ChecksumBenchmarks -rf json -rff $out/checksum.json ${*:-}"
+
+if ! command -v jq >/dev/null 2>&1; then
+  echo "jq not found: the results are in $out/bulk.json and $out/checksum.json"
+  exit 0
+fi
+
+echo
+echo "Bulk transfer: GB/s = 10^9 bytes/s, mean over the measured 1 GiB transfers [slowest, fastest];"
+echo "ratio = tcp4j's mean / the kernel's mean; B/segment = bytes allocated per transfer / segments sent."
+jq -r '
+  def mean: add / length;
+  [ .[] | select(.benchmark | endswith("BulkTransferBenchmarks.transfer")) |
+    { path: .params.path,
+      bytes: (.params.bytes | tonumber),
+      secs: .primaryMetric.rawData[0],
+      alloc: .secondaryMetrics["gc.alloc.rate.norm"].rawData[0],
+      segs: .secondaryMetrics["segments"].rawData[0] } ] as $rows
+  | ($rows | map(select(.path == "kernel-loopback")) | first) as $k
+  | (if $k then ($k.secs | map($k.bytes / . / 1e9) | mean) else null end) as $kernel
+  | ["path", "GB/s", "[min, max]", "ratio", "B/transfer", "segments", "B/segment"],
+    ($rows[] |
+      (.bytes as $b | .secs | map($b / . / 1e9)) as $gbs
+      | ($gbs | mean) as $m
+      | (.segs | mean) as $s
+      | [ .path,
+          ($m * 100 | round / 100 | tostring),
+          "[" + ($gbs | min * 100 | round / 100 | tostring) + ", " + ($gbs | max * 100 | round / 100 | tostring) + "]",
+          (if $kernel and .path != "kernel-loopback" then ($m / $kernel * 100 | round / 100 | tostring) + "x" else "-" end),
+          (.alloc | mean | round | tostring),
+          ($s | round | tostring),
+          (if $s > 0 then ([.alloc, .segs] | transpose | map(.[0] / .[1]) | mean * 10 | round / 10 | tostring) else "-" end) ]
+    ) | @tsv' "$out/bulk.json" | column -t -s $'\t'
+
+echo
+echo "Checksum of one 65,535-byte segment: GB/s (ops/s x 65,535), ratio = tcp4j / ByteBuf.getLong baseline."
+jq -r '
+  [ .[] | { buffer: .params.buffer, impl: (.benchmark | split(".") | last), ops: .primaryMetric.score } ] as $rows
+  | ["buffer", "implementation", "GB/s", "ratio"],
+    ($rows[] | . as $r
+      | ($rows | map(select(.buffer == $r.buffer and .impl == "byteBufGetLong")) | first | .ops) as $base
+      | [ .buffer, .impl, (.ops * 65535 / 1e9 * 100 | round / 100 | tostring),
+          (if .impl == "tcp4j" then (.ops / $base * 100 | round / 100 | tostring) + "x" else "-" end) ])
+  | @tsv' "$out/checksum.json" | column -t -s $'\t'
+echo "results: $out/bulk.json $out/checksum.json"
