@@ -57,7 +57,7 @@ final class BlockingCall implements Runnable {
     /** What the core reads from or writes into: a view of {@link #nio}, or the caller's ByteBuf. */
     ByteBuf buf;
 
-    // The outcome, set on the stack's thread before DONE.
+    // The outcome, set on the stack before DONE.
     /** Bytes read (or -1 at the end of the stream); unused for writes. */
     int result;
     /** The failure, if the call failed. */
@@ -111,13 +111,13 @@ final class BlockingCall implements Runnable {
         buf = b;
     }
 
-    /** True once the stack's thread has finished the call. */
+    /** True once the stack has finished the call. */
     boolean isDone() {
         return state == DONE;
     }
 
     /**
-     * Gives up waiting: true if the call was still waiting (the stack's thread will not touch it
+     * Gives up waiting: true if the call was still waiting (the stack will not touch it
      * again, and frees it); false if it had finished meanwhile (the caller takes the outcome).
      */
     boolean cancel() {
@@ -128,7 +128,7 @@ final class BlockingCall implements Runnable {
             if (state == DONE) {
                 return false;
             }
-            Thread.onSpinWait(); // RUNNING: the stack's thread finishes its attempt in a moment
+            Thread.onSpinWait(); // RUNNING: the thread running the stack finishes its attempt in a moment
         }
     }
 
@@ -143,14 +143,14 @@ final class BlockingCall implements Runnable {
 
     // ------------------------------------------------------------------ the stack's side
 
-    /** On the stack's thread: the first attempt. */
+    /** On the stack: the first attempt. */
     @Override
     public void run() {
         socket.firstAttempt(this);
     }
 
     /**
-     * On the stack's thread, before touching the call: true if it may go on (now RUNNING); false
+     * On the stack, before touching the call: true if it may go on (now RUNNING); false
      * if the caller gave up (the call is then freed and must be forgotten).
      */
     boolean claim() {
@@ -166,12 +166,12 @@ final class BlockingCall implements Runnable {
         return false;
     }
 
-    /** On the stack's thread: not yet; wait for the next signal. */
+    /** On the stack: not yet; wait for the next signal. */
     void keepWaiting() {
         state = WAITING;
     }
 
-    /** On the stack's thread: done (outcome set); wakes the caller. */
+    /** On the stack: done (outcome set); wakes the caller. */
     void finish() {
         Thread t = caller;
         state = DONE;

@@ -11,7 +11,7 @@ import java.util.concurrent.atomic.LongAdder;
 
 /**
  * A lossless network inside one JVM for real-time stacks: a segment sent to an address is handed
- * at once to the stack that owns the address (which queues it for its own thread). No latency,
+ * at once to the stack that owns the address (which queues it for whichever thread runs it next). No latency,
  * no loss, no reordering: for tests of the API and for benchmarks; fault injection lives in the
  * simulated network. Thread-safe.
  *

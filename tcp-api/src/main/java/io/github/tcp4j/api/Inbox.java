@@ -6,18 +6,19 @@ import java.util.Arrays;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
- * What other threads hand to an event loop, in arrival order: tasks (API calls) and arriving
- * segments. Any thread adds; the loop's thread takes everything at once.
+ * What other threads hand to a stack, in arrival order: tasks (async API calls) and arriving
+ * segments. Any thread adds; the thread running the stack (holding its lock) takes everything at
+ * once.
  *
  * <p>Built to add nothing to the heap per entry in steady state: entries go into parallel arrays
  * (a segment is its source, destination and buffer; a task is the task and two nulls), and there
- * are two such sets of arrays: while the loop works through one batch, producers fill the other,
+ * are two such sets of arrays: while the stack works through one batch, producers fill the other,
  * and {@link #take()} swaps them. The arrays double when a batch outgrows them (the busiest moment
  * sets their size, then they are reused). One short lock guards adding and swapping: an add is a
- * few stores under an uncontended lock, and the loop takes a whole batch per acquisition. (A
+ * few stores under an uncontended lock, and the stack takes a whole batch per acquisition. (A
  * {@link ReentrantLock}, not a monitor: a virtual thread waiting for it does not pin its carrier.)
  *
- * <p>Once {@link #close() closed}, adds are refused, so nothing handed over after the loop's last
+ * <p>Once {@link #close() closed}, adds are refused, so nothing handed over after the stack's last
  * look can be forgotten in here (a refused segment is the caller's to release).
  */
 final class Inbox {
@@ -137,7 +138,7 @@ final class Inbox {
 
     /**
      * Everything added so far, as a batch the caller works through and then gives back with
-     * {@link #recycle}; null if nothing waits. One thread takes (the loop's), one batch at a time.
+     * {@link #recycle}; null if nothing waits. One thread at a time takes (the stack lock's holder), one batch at a time.
      */
     Batch take() {
         lock.lock();

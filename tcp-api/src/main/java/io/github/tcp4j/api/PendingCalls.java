@@ -5,7 +5,7 @@ import java.util.function.Predicate;
 
 /**
  * The blocking calls of one direction of a socket (reads, or writes) that wait for a signal
- * (readable, writable, closed), on the stack's thread. {@link #retry} gives each another attempt
+ * (readable, writable, closed), used only while running the stack. {@link #retry} gives each another attempt
  * and keeps those that must wait on. A signal that arrives while a retry is under way (an attempt
  * can make the connection signal again) is not lost: the retry goes round once more. Allocates
  * nothing once its array has grown to the number of threads that wait at once.

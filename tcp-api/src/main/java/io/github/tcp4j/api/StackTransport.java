@@ -6,8 +6,9 @@ import io.github.tcp4j.core.transport.SegmentTransport;
 /**
  * Where a real-time stack's segments go and come from: an in-memory network, UDP datagrams, a
  * TUN device. The stack opens it once with the receiver that takes arriving segments (which the
- * transport may call from any thread: the stack hands them to its own thread), and gets back the
- * {@link SegmentTransport} it sends through (always from the stack's thread).
+ * transport may call from any thread: the stack queues them for whichever thread runs it next),
+ * and gets back the {@link SegmentTransport} it sends through (from whichever thread runs the
+ * stack, one at a time).
  */
 public interface StackTransport {
 

@@ -27,7 +27,8 @@ import java.util.function.Predicate;
  * One TCP connection, used like {@code java.net.Socket}: streams, blocking reads and writes on
  * byte arrays, {@link ByteBuffer}s and Netty {@link ByteBuf}s, async variants returning
  * {@link CompletableFuture}s, half-close, abort, options. Thread-safe: calls from any thread are
- * carried out on the stack's thread.
+ * carried out on the stack, one at a time (in real time the calling thread usually runs the stack's
+ * work itself, holding the stack's lock; see {@link TcpStack}).
  *
  * <h2>Errors</h2>
  * The {@code java.net} exceptions existing handlers expect: {@link java.net.ConnectException}
@@ -37,9 +38,10 @@ import java.util.function.Predicate;
  * {@link SocketException} "Connection timed out", "Socket is closed", "Socket output is shutdown".
  *
  * <h2>Async completions</h2>
- * Futures from the async calls complete on the stack's thread: chain with the {@code ...Async}
- * methods of {@link CompletableFuture} (or hand work to an executor) rather than doing slow work in
- * a dependent stage.
+ * Futures from the async calls complete on whichever thread runs the stack at that moment (its
+ * event loop, or an application thread inside a call on the same stack): chain with the
+ * {@code ...Async} methods of {@link CompletableFuture} (or hand work to an executor) rather than
+ * doing slow work in a dependent stage.
  */
 public final class TcpSocket implements AutoCloseable {
 
@@ -47,7 +49,7 @@ public final class TcpSocket implements AutoCloseable {
     private final Driver driver;
     private TcpConnection conn;
 
-    // Touched on the stack's thread only.
+    // Touched only while running the stack (one thread at a time).
     private final CompletableFuture<Void> connected = new CompletableFuture<>();
     private final List<CompletableFuture<Void>> readWaiters = new ArrayList<>();
     private final List<CompletableFuture<Void>> writeWaiters = new ArrayList<>();
@@ -103,7 +105,7 @@ public final class TcpSocket implements AutoCloseable {
         this.driver = stack.driver();
     }
 
-    /** A socket for a connection a listener accepted (on the stack's thread). */
+    /** A socket for a connection a listener accepted (while running the stack). */
     static TcpSocket accepted(TcpStack stack, TcpConnection c) {
         TcpSocket s = new TcpSocket(stack);
         s.attach(c);
@@ -180,7 +182,7 @@ public final class TcpSocket implements AutoCloseable {
         }
     }
 
-    /** On the stack's thread: the count, or a future that completes when it is worth trying again. */
+    /** On the stack: the count, or a future that completes when it is worth trying again. */
     private Object tryRead(ByteBuffer dst) {
         checkOpen();
         if (inputShutdown) {
@@ -224,7 +226,7 @@ public final class TcpSocket implements AutoCloseable {
     // ------------------------------------------------------------------ blocking calls
 
     /**
-     * Hands a prepared blocking call to the stack's thread and waits for it (at most
+     * Hands a prepared blocking call to the stack and waits for it (at most
      * {@code timeoutMillis}, 0: no limit): its count, or its failure as an exception. On timeout or
      * interrupt the call is cancelled; bytes already taken (written) stay taken, as with
      * {@code java.net.Socket}.
@@ -257,14 +259,14 @@ public final class TcpSocket implements AutoCloseable {
         return n;
     }
 
-    /** On the stack's thread: a blocking call's first attempt; if it must wait, it waits for the next signal. */
+    /** On the stack: a blocking call's first attempt; if it must wait, it waits for the next signal. */
     void firstAttempt(BlockingCall c) {
         if (!step(c)) {
             (c.write ? pendingWrites : pendingReads).add(c);
         }
     }
 
-    /** On the stack's thread: one attempt at {@code c}; true when it is finished (done, failed or abandoned). */
+    /** On the stack: one attempt at {@code c}; true when it is finished (done, failed or abandoned). */
     private boolean step(BlockingCall c) {
         if (!c.claim()) {
             return true; // the caller gave up
@@ -348,7 +350,7 @@ public final class TcpSocket implements AutoCloseable {
         }
     }
 
-    /** On the stack's thread: the count taken, or a future that completes when there may be room. */
+    /** On the stack: the count taken, or a future that completes when there may be room. */
     private Object tryWrite(ByteBuffer src) {
         checkOpen();
         ByteBuf view = Unpooled.wrappedBuffer(src);

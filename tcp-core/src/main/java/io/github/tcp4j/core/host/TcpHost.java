@@ -53,7 +53,9 @@ import org.slf4j.LoggerFactory;
  * challenge ACK rate limit (RFC 5961 section 7), and the stream of transitions that tests, logs,
  * ladder diagrams and netstat views read ({@link #addTransitionListener}).
  *
- * <p>Single-threaded: every call, and every callback it makes, happens on the stack's one thread.
+ * <p>Single-threaded: not thread-safe, every call and every callback it makes happens on one
+ * thread at a time (a driver that lets several threads run it, one after the other, hands it over
+ * with a happens-before edge, such as a lock).
  */
 public final class TcpHost implements SimNode, ConnectionHost {
 
