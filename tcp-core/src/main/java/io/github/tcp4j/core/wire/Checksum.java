@@ -29,7 +29,7 @@ public final class Checksum {
 
     private static final VarHandle LONGS = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.BIG_ENDIAN);
     /** Bytes of a buffer without an array summed per block (even, so every block starts a 16-bit word). */
-    static final int SCRATCH_BYTES = 2048;
+    static final int SCRATCH_BYTES = 8192;
     private static final ThreadLocal<byte[]> SCRATCH = ThreadLocal.withInitial(() -> new byte[SCRATCH_BYTES]);
 
     private Checksum() {
