@@ -3,9 +3,10 @@
 # another over the in-memory network in real time (MTU 65,535 and 1,500, with and without checksum
 # offload) against java.net.Socket over the kernel's loopback, in one JMH run with the GC profiler
 # (bytes allocated per operation, divided by the segments of the operation), then the checksum
-# benchmark; prints the tables. Takes about 6 minutes on 2 cores. Extra arguments go to both JMH
-# runs (e.g. -wi 1 -i 3 for a quick look, or -p path=kernel-loopback,tcp4j-mtu65535).
-# Needs jq to print the tables (the JSON results stay in tcp-bench/target/jmh either way).
+# benchmark, and a short JFR run that attributes the allocations; prints the tables. Takes about
+# 4 minutes on 2 cores. Extra arguments go to the first two JMH runs (e.g. -wi 1 -i 3 for a quick
+# look, or -p path=kernel-loopback,tcp4j-mtu65535). Needs jq to print the tables (the results stay
+# in tcp-bench/target/jmh either way).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 out="$PWD/tcp-bench/target/jmh"
@@ -17,6 +18,11 @@ java -version 2>&1 | sed 's/^/== /'
 
 jmh "BulkTransferBenchmarks -prof gc -rf json -rff $out/bulk.json ${*:-}"
 jmh "ChecksumBenchmarks -rf json -rff $out/checksum.json ${*:-}"
+# Where the allocations come from: a shorter run of the two checksummed tcp4j paths with JFR's
+# allocation sampling (deep stacks, so each sample reaches the code that caused it).
+rm -rf "$out/jfr"
+jmh "BulkTransferBenchmarks -p path=tcp4j-mtu65535,tcp4j-mtu1500 -wi 3 -i 4 -prof jfr:dir=$out/jfr;configName=profile \
+  -jvmArgsAppend '-Xms2g -Xmx2g -Dio.netty.leakDetection.level=disabled -XX:FlightRecorderOptions=stackdepth=512'"
 
 if ! command -v jq >/dev/null 2>&1; then
   echo "jq not found: the results are in $out/bulk.json and $out/checksum.json"
@@ -60,4 +66,24 @@ jq -r '
       | [ .buffer, .impl, (.ops * 65535 / 1e9 * 100 | round / 100 | tostring),
           (if .impl == "tcp4j" then (.ops / $base * 100 | round / 100 | tostring) + "x" else "-" end) ])
   | @tsv' "$out/checksum.json" | column -t -s $'\t'
-echo "results: $out/bulk.json $out/checksum.json"
+
+echo
+echo "Allocation sites (JFR allocation samples in the measured iterations, weighted by bytes): of the bytes"
+echo "allocated with tcp4j code on the stack, the share under io.github.tcp4j.core.conn and the share"
+echo "elsewhere, with the top sites elsewhere (the rest is the JVM's, JFR's and JMH's own)."
+for f in "$out"/jfr/*/profile.jfr; do
+  path=$(basename "$(dirname "$f")" | sed 's/.*-path-//')
+  jfr print --json --events jdk.ObjectAllocationSample "$f" | jq -r --arg path "$path" '
+    [ .recording.events[] | .values as $v
+      | ($v.stackTrace.frames // []) as $fr
+      | ($fr | map(.method.type.name)) as $types
+      | select(any($types[]; startswith("io/github/tcp4j/") and (startswith("io/github/tcp4j/bench/") | not)))
+      | { w: $v.weight, conn: any($types[]; startswith("io/github/tcp4j/core/conn/")),
+          site: ($v.objectClass.name + " at " + ($fr[0:4] | map(.method.type.name + "." + .method.name) | join(" < "))) } ]
+    | (map(.w) | add // 0) as $t
+    | (map(select(.conn) | .w) | add // 0) as $c
+    | "\($path): in conn \(if $t > 0 then ($c / $t * 1000 | round / 10) else 0 end)%, outside conn \(if $t > 0 then (($t - $c) / $t * 1000 | round / 10) else 0 end)%",
+      (map(select(.conn | not)) | group_by(.site) | map({site: .[0].site, w: (map(.w) | add)}) | sort_by(-.w) | .[0:5][]
+        | "    outside conn: \(.w / $t * 1000 | round / 10)% \(.site)")'
+done
+echo "results: $out/bulk.json $out/checksum.json $out/jfr"
