@@ -145,7 +145,9 @@ final class EventLoopDriver implements Driver, Runnable {
             }
             helper = me;
             try {
-                if (inbox.isEmpty() && !call.isDone()) { // look once more after offering to help
+                // Look once more after offering to help: work waits that nobody is doing. (Entries
+                // while another thread holds the lock are its to do: it looks before letting go.)
+                if (!call.isDone() && (inbox.isEmpty() || lock.isLocked())) {
                     if (timeoutNanos > 0) {
                         LockSupport.parkNanos(this, left);
                     } else {
