@@ -31,7 +31,8 @@ fi
 
 echo
 echo "Bulk transfer: GB/s = 10^9 bytes/s, mean over the measured 1 GiB transfers [slowest, fastest];"
-echo "ratio = tcp4j's mean / the kernel's mean; B/segment = bytes allocated per transfer / segments sent."
+echo "ratio = tcp4j's mean / the kernel's mean; CPU s/GiB = CPU time of all JVM threads per GiB moved;"
+echo "B/segment = bytes allocated per transfer / segments sent."
 jq -r '
   def mean: add / length;
   [ .[] | select(.benchmark | endswith("BulkTransferBenchmarks.transfer")) |
@@ -39,10 +40,11 @@ jq -r '
       bytes: (.params.bytes | tonumber),
       secs: .primaryMetric.rawData[0],
       alloc: .secondaryMetrics["gc.alloc.rate.norm"].rawData[0],
-      segs: .secondaryMetrics["segments"].rawData[0] } ] as $rows
+      segs: .secondaryMetrics["segments"].rawData[0],
+      cpu: .secondaryMetrics["cpuSeconds"].rawData[0] } ] as $rows
   | ($rows | map(select(.path == "kernel-loopback")) | first) as $k
   | (if $k then ($k.secs | map($k.bytes / . / 1e9) | mean) else null end) as $kernel
-  | ["path", "GB/s", "[min, max]", "ratio", "B/transfer", "segments", "B/segment"],
+  | ["path", "GB/s", "[min, max]", "ratio", "CPU s/GiB", "B/transfer", "segments", "B/segment"],
     ($rows[] |
       (.bytes as $b | .secs | map($b / . / 1e9)) as $gbs
       | ($gbs | mean) as $m
@@ -51,6 +53,7 @@ jq -r '
           ($m * 100 | round / 100 | tostring),
           "[" + ($gbs | min * 100 | round / 100 | tostring) + ", " + ($gbs | max * 100 | round / 100 | tostring) + "]",
           (if $kernel and .path != "kernel-loopback" then ($m / $kernel * 100 | round / 100 | tostring) + "x" else "-" end),
+          ((.bytes as $b | .cpu | map(. / $b * 1073741824) | mean) * 100 | round / 100 | tostring),
           (.alloc | mean | round | tostring),
           ($s | round | tostring),
           (if $s > 0 then ([.alloc, .segs] | transpose | map(.[0] / .[1]) | mean * 10 | round / 10 | tostring) else "-" end) ]

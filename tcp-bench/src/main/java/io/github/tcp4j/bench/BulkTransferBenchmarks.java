@@ -9,6 +9,8 @@ import io.github.tcp4j.core.wire.IpAddress;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
@@ -60,7 +62,8 @@ import org.openjdk.jmh.annotations.Warmup;
  *
  * <p>{@link Counters} reports, per operation, the segments the two stacks sent (both directions:
  * data and ACKs), so that {@code -prof gc}'s {@code gc.alloc.rate.norm} (bytes allocated per
- * operation, by all threads) divides into bytes per segment.
+ * operation, by all threads) divides into bytes per segment, and the CPU time all the JVM's
+ * threads spent per transfer.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.SingleShotTime)
@@ -105,6 +108,13 @@ public class BulkTransferBenchmarks {
     public static class Counters {
         /** Segments the two stacks handed to the network (data and ACKs), 0 on the kernel path. */
         public long segments;
+        /**
+         * CPU seconds the JVM's threads spent during the transfer (user and system time, from
+         * {@code ThreadMXBean}): less sensitive than the throughput to other jobs on the machine.
+         * For the kernel this counts the system calls' work, but not softirq work the kernel may
+         * do outside the calling threads.
+         */
+        public double cpuSeconds;
         private long lastTotal;
     }
 
@@ -138,9 +148,11 @@ public class BulkTransferBenchmarks {
     /** One transfer of {@link #bytes}: written on this thread, read on the reader's. */
     @Benchmark
     public long transfer(Counters counters) throws Exception {
+        long cpuBefore = cpuNanos();
         startReading.release();
         endpoints.writeAll(bytes);
         doneReading.acquire();
+        counters.cpuSeconds += (cpuNanos() - cpuBefore) / 1e9;
         if (readerFailure != null) {
             throw new IllegalStateException("the reader failed", readerFailure);
         }
@@ -151,6 +163,19 @@ public class BulkTransferBenchmarks {
         counters.segments += total - counters.lastTotal;
         counters.lastTotal = total;
         return read;
+    }
+
+    /** CPU time of every live thread of the JVM, in nanoseconds. */
+    private static long cpuNanos() {
+        ThreadMXBean threads = ManagementFactory.getThreadMXBean();
+        long total = 0;
+        for (long id : threads.getAllThreadIds()) {
+            long t = threads.getThreadCpuTime(id);
+            if (t > 0) {
+                total += t;
+            }
+        }
+        return total;
     }
 
     private void readLoop() {
