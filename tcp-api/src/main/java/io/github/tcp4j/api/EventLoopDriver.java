@@ -52,6 +52,8 @@ final class EventLoopDriver implements Driver, Runnable {
     private static final int INBOX_CAPACITY = 1024;
     /** Batches one holder works through per turn, so a steady stream cannot keep a caller from returning. */
     private static final int BATCHES_PER_TURN = 4;
+    /** How soon the loop looks again when a caller held the lock (a timer tick). */
+    private static final long BUSY_RETRY_NANOS = TimeUnit.MILLISECONDS.toNanos(1);
 
     private final Clock clock;
     private final Thread thread;
@@ -227,8 +229,14 @@ final class EventLoopDriver implements Driver, Runnable {
      */
     private void release() {
         for (int turn = 0; ; turn++) {
-            noteDeadline();
+            nextDeadlineHint = host.nextDeadline();
             lock.unlock();
+            // The loop alone watches timers: wake it if it sleeps past the next deadline (a holder
+            // scheduled an earlier timer). Read after letting go, so that a loop that announces its
+            // sleep at the same moment either sees the new hint or is seen here (see run()).
+            if (nextDeadlineHint < loopWakeAt) {
+                LockSupport.unpark(thread);
+            }
             if (inbox.isEmpty()) {
                 return;
             }
@@ -240,18 +248,6 @@ final class EventLoopDriver implements Driver, Runnable {
                 return; // the new holder looks before it lets go
             }
             runPending();
-        }
-    }
-
-    /**
-     * With the lock held, before letting go: publishes the next timer deadline, and wakes the loop
-     * if it sleeps past it (a holder scheduled an earlier timer: the loop alone watches timers).
-     */
-    private void noteDeadline() {
-        long next = host.nextDeadline();
-        nextDeadlineHint = next;
-        if (next < loopWakeAt) {
-            LockSupport.unpark(thread);
         }
     }
 
@@ -299,22 +295,34 @@ final class EventLoopDriver implements Driver, Runnable {
     @Override
     public void run() {
         while (running) {
-            lock.lock();
-            try {
-                runPending();
-            } finally {
-                release();
+            long now;
+            long wakeAt;
+            boolean held = lock.tryLock();
+            if (held) {
+                try {
+                    runPending();
+                } finally {
+                    release();
+                }
+                now = clock.nanos();
+                long next = nextDeadlineHint;
+                if (next <= now) {
+                    continue;
+                }
+                wakeAt = now + Math.min(MAX_PARK_NANOS, next - now);
+            } else {
+                // A caller holds the lock: it works through the inbox, and through the due timers on
+                // its way in. Look again in a while (waiting for the lock would queue this thread
+                // behind a busy caller, and allocate a queue node each time).
+                now = clock.nanos();
+                wakeAt = now + Math.min(MAX_PARK_NANOS, Math.max(BUSY_RETRY_NANOS, nextDeadlineHint - now));
             }
-            long now = clock.nanos();
-            long next = nextDeadlineHint;
-            if (next <= now) {
-                continue;
-            }
-            long wakeAt = now + Math.min(MAX_PARK_NANOS, next - now);
             loopWakeAt = wakeAt;
             loopSleeping = true;
-            // Look once more after announcing the sleep: an entry, or an earlier timer a holder set.
-            if (inbox.isEmpty() && nextDeadlineHint >= wakeAt && running) {
+            // Look once more after announcing the sleep: an entry nobody works through, or an
+            // earlier timer a holder set.
+            boolean stay = held ? inbox.isEmpty() && nextDeadlineHint >= wakeAt : inbox.isEmpty() || lock.isLocked();
+            if (stay && running) {
                 LockSupport.parkNanos(this, wakeAt - now);
             }
             loopSleeping = false;

@@ -98,9 +98,23 @@ final class Inbox {
         spare = new Batch(initialCapacity);
     }
 
+    /**
+     * Takes the lock, trying a few times before queueing for it: the sections it guards are a few
+     * stores long, and queueing would allocate a node of the lock's wait queue.
+     */
+    private void acquire() {
+        for (int i = 0; i < 32; i++) {
+            if (lock.tryLock()) {
+                return;
+            }
+            Thread.onSpinWait();
+        }
+        lock.lock();
+    }
+
     /** Adds a task; false if the inbox is closed. */
     boolean addTask(Runnable task) {
-        lock.lock();
+        acquire();
         try {
             if (closed) {
                 return false;
@@ -114,7 +128,7 @@ final class Inbox {
 
     /** Adds an arriving segment (its reference goes with it); false if closed (the caller keeps it). */
     boolean addSegment(IpAddress source, IpAddress destination, ByteBuf segment) {
-        lock.lock();
+        acquire();
         try {
             if (closed) {
                 return false;
@@ -128,7 +142,7 @@ final class Inbox {
 
     /** True if nothing waits. */
     boolean isEmpty() {
-        lock.lock();
+        acquire();
         try {
             return filling.size == 0;
         } finally {
@@ -141,7 +155,7 @@ final class Inbox {
      * {@link #recycle}; null if nothing waits. One thread at a time takes (the stack lock's holder), one batch at a time.
      */
     Batch take() {
-        lock.lock();
+        acquire();
         try {
             if (filling.size == 0) {
                 return null;
@@ -158,7 +172,7 @@ final class Inbox {
     /** Gives a batch back after working through it. */
     void recycle(Batch b) {
         b.clear();
-        lock.lock();
+        acquire();
         try {
             spare = b;
         } finally {
@@ -168,7 +182,7 @@ final class Inbox {
 
     /** Refuses every later add and returns what is still waiting (null if nothing). */
     Batch close() {
-        lock.lock();
+        acquire();
         try {
             closed = true;
             return take();
