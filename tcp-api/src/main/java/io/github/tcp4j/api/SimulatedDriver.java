@@ -4,6 +4,7 @@ import io.github.tcp4j.core.host.TcpHost;
 import io.github.tcp4j.core.transport.SimNetwork;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
 
 /**
@@ -41,10 +42,20 @@ final class SimulatedDriver implements Driver {
 
     @Override
     public boolean await(CompletableFuture<?> done, long timeoutNanos) {
+        return runUntil(done::isDone, timeoutNanos);
+    }
+
+    @Override
+    public boolean perform(BlockingCall call, long timeoutNanos) {
+        call.run();
+        return runUntil(call::isDone, timeoutNanos);
+    }
+
+    private boolean runUntil(BooleanSupplier done, long timeoutNanos) {
         if (timeoutNanos > 0) {
-            return network.runUntil(done::isDone, Duration.ofNanos(timeoutNanos));
+            return network.runUntil(done, Duration.ofNanos(timeoutNanos));
         }
-        if (network.runUntil(() -> done.isDone() || network.isIdle(), NO_TIMEOUT_LIMIT) && done.isDone()) {
+        if (network.runUntil(() -> done.getAsBoolean() || network.isIdle(), NO_TIMEOUT_LIMIT) && done.getAsBoolean()) {
             return true;
         }
         throw new IllegalStateException("the call can never complete: the simulated network "

@@ -8,8 +8,9 @@ import java.util.concurrent.RejectedExecutionException;
 /**
  * Where a real-time stack's segments go and come from: an in-memory network, UDP datagrams, a
  * TUN device. The stack opens it once with the receiver that takes arriving segments (which the
- * transport may call from any thread: the stack hands them to its own thread), and gets back the
- * {@link SegmentTransport} it sends through (always from the stack's thread).
+ * transport may call from any thread: the stack queues them for whichever thread runs it next),
+ * and gets back the {@link SegmentTransport} it sends through (from whichever thread runs the
+ * stack, one at a time).
  */
 public interface StackTransport {
 
@@ -38,4 +39,14 @@ public interface StackTransport {
 
     /** Disconnects the stack and frees what the transport holds (called when the stack closes). */
     void close();
+
+    /**
+     * True if the transport guarantees that segments arrive exactly as sent and every stack on it
+     * skips TCP checksums (a checksum offload, like Linux's loopback): the stack then neither
+     * computes nor verifies them. False by default; only {@link InMemoryNetwork#withChecksumOffload()}
+     * says true.
+     */
+    default boolean offloadsChecksums() {
+        return false;
+    }
 }

@@ -22,12 +22,14 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.Predicate;
 
 /**
  * One TCP connection, used like {@code java.net.Socket}: streams, blocking reads and writes on
  * byte arrays, {@link ByteBuffer}s and Netty {@link ByteBuf}s, async variants returning
  * {@link CompletableFuture}s, half-close, abort, options. Thread-safe: calls from any thread are
- * carried out on the stack's thread.
+ * carried out on the stack, one at a time (in real time the calling thread usually runs the stack's
+ * work itself, holding the stack's lock; see {@link TcpStack}).
  *
  * <h2>Errors</h2>
  * The {@code java.net} exceptions existing handlers expect: {@link java.net.ConnectException}
@@ -37,9 +39,10 @@ import java.util.concurrent.CompletableFuture;
  * {@link SocketException} "Connection timed out", "Socket is closed", "Socket output is shutdown".
  *
  * <h2>Async completions</h2>
- * Futures from the async calls complete on the stack's thread: chain with the {@code ...Async}
- * methods of {@link CompletableFuture} (or hand work to an executor) rather than doing slow work in
- * a dependent stage.
+ * Futures from the async calls complete on whichever thread runs the stack at that moment (its
+ * event loop, or an application thread inside a call on the same stack): chain with the
+ * {@code ...Async} methods of {@link CompletableFuture} (or hand work to an executor) rather than
+ * doing slow work in a dependent stage.
  */
 public final class TcpSocket implements AutoCloseable {
 
@@ -47,11 +50,17 @@ public final class TcpSocket implements AutoCloseable {
     private final Driver driver;
     private TcpConnection conn;
 
-    // Touched on the stack's thread only.
+    // Touched only while running the stack (one thread at a time).
     private final CompletableFuture<Void> connected = new CompletableFuture<>();
     private final List<CompletableFuture<Void>> readWaiters = new ArrayList<>();
     private final List<CompletableFuture<Void>> writeWaiters = new ArrayList<>();
+    private final PendingCalls pendingReads = new PendingCalls();
+    private final PendingCalls pendingWrites = new PendingCalls();
+    private final Predicate<BlockingCall> retryStep = this::step;
     private boolean inputShutdown;
+    // Reused by blocking reads and writes (a second concurrent caller gets fresh ones).
+    private final BlockingCall reader = new BlockingCall(this, false);
+    private final BlockingCall writer = new BlockingCall(this, true);
 
     private volatile boolean closed;
     private volatile int soTimeoutMillis;
@@ -68,26 +77,26 @@ public final class TcpSocket implements AutoCloseable {
             if (inputShutdown) {
                 discardInput();
             }
-            wake(readWaiters);
+            wakeReaders();
         }
 
         @Override
         public void onWritable(TcpConnection c) {
-            wake(writeWaiters);
+            wakeWriters();
         }
 
         @Override
         public void onError(TcpConnection c, TcpError error) {
             connected.complete(null);
-            wake(readWaiters);
-            wake(writeWaiters);
+            wakeReaders();
+            wakeWriters();
         }
 
         @Override
         public void onReleased(TcpConnection c) {
             connected.complete(null);
-            wake(readWaiters);
-            wake(writeWaiters);
+            wakeReaders();
+            wakeWriters();
         }
     };
 
@@ -96,7 +105,7 @@ public final class TcpSocket implements AutoCloseable {
         this.driver = stack.driver();
     }
 
-    /** A socket for a connection a listener accepted (on the stack's thread). */
+    /** A socket for a connection a listener accepted (while running the stack). */
     static TcpSocket accepted(TcpStack stack, TcpConnection c) {
         TcpSocket s = new TcpSocket(stack);
         s.attach(c);
@@ -138,26 +147,19 @@ public final class TcpSocket implements AutoCloseable {
         if (!dst.hasRemaining()) {
             return 0;
         }
-        while (true) {
-            Object r = SocketErrors.translate(() -> driver.call(() -> tryRead(dst)));
-            if (r instanceof Integer n) {
-                return n;
-            }
-            waitFor((CompletableFuture<?>) r, soTimeoutMillis, "Read timed out");
-        }
+        BlockingCall c = BlockingCall.acquire(reader);
+        c.prepare(dst);
+        return perform(c, soTimeoutMillis, "Read timed out");
     }
 
-    /** Reads into the writable part of {@code dst}, like {@link #read(ByteBuffer)}. */
+    /** Reads into the writable part of {@code dst} (advancing its writer index), like {@link #read(ByteBuffer)}. */
     public int read(ByteBuf dst) throws IOException {
         if (!dst.isWritable()) {
             return 0;
         }
-        ByteBuffer view = dst.nioBuffer(dst.writerIndex(), dst.writableBytes());
-        int n = read(view);
-        if (n > 0) {
-            dst.writerIndex(dst.writerIndex() + n);
-        }
-        return n;
+        BlockingCall c = BlockingCall.acquire(reader);
+        c.prepare(dst);
+        return perform(c, soTimeoutMillis, "Read timed out");
     }
 
     /** Reads without blocking: the future completes with the count (or -1) once data or the end arrives. */
@@ -180,7 +182,7 @@ public final class TcpSocket implements AutoCloseable {
         }
     }
 
-    /** On the stack's thread: the count, or a future that completes when it is worth trying again. */
+    /** On the stack: the count, or a future that completes when it is worth trying again. */
     private Object tryRead(ByteBuffer dst) {
         checkOpen();
         if (inputShutdown) {
@@ -203,22 +205,126 @@ public final class TcpSocket implements AutoCloseable {
 
     /** Writes all of {@code src}, blocking while the send buffer is full. */
     public void write(ByteBuffer src) throws IOException {
-        while (src.hasRemaining()) {
-            Object r = SocketErrors.translate(() -> driver.call(() -> tryWrite(src)));
-            if (r instanceof CompletableFuture<?> w) {
-                waitFor(w, 0, null);
-            }
+        if (!src.hasRemaining()) {
+            return;
         }
+        BlockingCall c = BlockingCall.acquire(writer);
+        c.prepare(src);
+        perform(c, 0, null);
     }
 
     /** Writes all readable bytes of {@code src} (advancing its reader index), like {@link #write(ByteBuffer)}. */
     public void write(ByteBuf src) throws IOException {
-        ByteBuffer view = src.nioBuffer(src.readerIndex(), src.readableBytes());
-        int before = view.remaining();
+        if (!src.isReadable()) {
+            return;
+        }
+        BlockingCall c = BlockingCall.acquire(writer);
+        c.prepare(src);
+        perform(c, 0, null);
+    }
+
+    // ------------------------------------------------------------------ blocking calls
+
+    /**
+     * Hands a prepared blocking call to the stack and waits for it (at most
+     * {@code timeoutMillis}, 0: no limit): its count, or its failure as an exception. On timeout or
+     * interrupt the call is cancelled; bytes already taken (written) stay taken, as with
+     * {@code java.net.Socket}.
+     */
+    private int perform(BlockingCall c, int timeoutMillis, String timeoutMessage) throws IOException {
+        boolean finished;
         try {
-            write(view);
-        } finally {
-            src.skipBytes(before - view.remaining());
+            finished = driver.perform(c, timeoutMillis * 1_000_000L);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            if (c.cancel()) {
+                throw new InterruptedIOException("interrupted");
+            }
+            finished = true;
+        } catch (RuntimeException e) {
+            if (!c.cancel()) {
+                c.release();
+            }
+            throw e;
+        }
+        if (!finished && c.cancel()) {
+            throw new SocketTimeoutException(timeoutMessage);
+        }
+        TcpException failure = c.failure;
+        int n = c.result;
+        c.release();
+        if (failure != null) {
+            throw SocketErrors.toIo(failure);
+        }
+        return n;
+    }
+
+    /** On the stack: a blocking call's first attempt; if it must wait, it waits for the next signal. */
+    void firstAttempt(BlockingCall c) {
+        if (!step(c)) {
+            (c.write ? pendingWrites : pendingReads).add(c);
+        }
+    }
+
+    /** On the stack: one attempt at {@code c}; true when it is finished (done, failed or abandoned). */
+    private boolean step(BlockingCall c) {
+        if (!c.claim()) {
+            return true; // the caller gave up
+        }
+        try {
+            if (c.write ? attemptWrite(c) : attemptRead(c)) {
+                c.finish();
+                return true;
+            }
+            c.keepWaiting();
+            return false;
+        } catch (TcpException e) {
+            c.failure = e;
+            c.finish();
+            return true;
+        }
+    }
+
+    /** Reads what has arrived: true with the count (or -1) when there was something to report. */
+    private boolean attemptRead(BlockingCall c) {
+        checkOpen();
+        if (inputShutdown) {
+            c.result = -1;
+            return true;
+        }
+        int before = c.buf.writerIndex();
+        int n = conn.receive(c.buf);
+        if (n == 0) {
+            return false;
+        }
+        if (n > 0 && c.nio != null) {
+            c.nio.position(c.nio.position() + (c.buf.writerIndex() - before));
+        }
+        c.result = n;
+        return true;
+    }
+
+    /** Moves what fits into the send buffer: true when everything is in. */
+    private boolean attemptWrite(BlockingCall c) {
+        checkOpen();
+        int n = conn.send(c.buf);
+        if (c.nio != null) {
+            c.nio.position(c.nio.position() + n);
+        }
+        return !c.buf.isReadable();
+    }
+
+    private void wakeReaders() {
+        wake(readWaiters);
+        if (!pendingReads.isEmpty()) {
+            pendingReads.retry(retryStep);
+        }
+    }
+
+    private void wakeWriters() {
+        wake(writeWaiters);
+        if (!pendingWrites.isEmpty()) {
+            pendingWrites.retry(retryStep);
         }
     }
 
@@ -244,7 +350,7 @@ public final class TcpSocket implements AutoCloseable {
         }
     }
 
-    /** On the stack's thread: the count taken, or a future that completes when there may be room. */
+    /** On the stack: the count taken, or a future that completes when there may be room. */
     private Object tryWrite(ByteBuffer src) {
         checkOpen();
         ByteBuf view = Unpooled.wrappedBuffer(src);
@@ -326,7 +432,7 @@ public final class TcpSocket implements AutoCloseable {
             checkOpen();
             inputShutdown = true;
             discardInput();
-            wake(readWaiters);
+            wakeReaders();
             return null;
         }));
     }
@@ -374,8 +480,8 @@ public final class TcpSocket implements AutoCloseable {
     }
 
     private void finish() {
-        wake(readWaiters);
-        wake(writeWaiters);
+        wakeReaders();
+        wakeWriters();
         connected.complete(null);
         stack.forget(this);
     }
@@ -519,17 +625,6 @@ public final class TcpSocket implements AutoCloseable {
     private void checkOpen() {
         if (closed) {
             throw new TcpException(TcpError.SOCKET_CLOSED, null);
-        }
-    }
-
-    private void waitFor(CompletableFuture<?> w, int timeoutMillis, String timeoutMessage) throws IOException {
-        try {
-            if (!driver.await(w, timeoutMillis * 1_000_000L)) {
-                throw new SocketTimeoutException(timeoutMessage);
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new InterruptedIOException("interrupted");
         }
     }
 

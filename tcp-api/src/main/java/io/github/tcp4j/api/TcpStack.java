@@ -34,9 +34,14 @@ import java.util.concurrent.RejectedExecutionException;
  *
  * <h2>Two ways to run</h2>
  * <ul>
- *   <li><b>Real time</b> ({@link Builder#transport}): a thread of the stack's own owns all protocol
- *       state; calls from any thread are handed to it, and blocking calls park until it signals
- *       them (no monitor is held, so virtual threads do not pin).</li>
+ *   <li><b>Real time</b> ({@link Builder#transport}): the protocol state is guarded by the stack's
+ *       lock, and one thread at a time runs it. A thread making a call takes the lock and does the
+ *       work itself (the segments that arrived meanwhile first, then its call), as the kernel does
+ *       a socket's work in the calling process; a blocking call that must wait parks and is woken
+ *       to help when segments arrive. The stack's own event-loop thread runs the timers, the async
+ *       calls and whatever arrives while no caller is there. No monitor is held while waiting, so
+ *       virtual threads do not pin. Handlers, transition listeners and async completions run on
+ *       whichever of these threads runs the stack at that moment.</li>
  *   <li><b>Virtual time</b> ({@link Builder#simulated}): the stack runs on a {@link SimNetwork},
  *       and a blocking call runs the simulation until it can complete, or until its timeout passes
  *       in virtual time. A test written in blocking style works as long as the other end's part
@@ -75,18 +80,18 @@ public final class TcpStack implements AutoCloseable {
             this.transport = b.transport;
             EventLoopDriver loop = new EventLoopDriver(b.clock, "tcp4j-" + b.name);
             this.driver = loop;
-            TcpHost[] holder = new TcpHost[1];
-            SegmentTransport out = transport.open((source, destination, segment) -> holder[0].receive(source, destination, segment),
-                    task -> {
-                        try {
-                            loop.execute(task);
-                        } catch (IllegalStateException closedStack) {
-                            throw new RejectedExecutionException("the stack is closed", closedStack);
-                        }
-                    });
-            holder[0] = new TcpHost(b.name, b.addresses, out, b.clock, b.config, secret, ~secret * 0x9E3779B97F4A7C15L,
+            // Segments go through the loop's inbox; a transport that batches (Ipv4PacketTransport) runs its
+            // batch as a task of the loop, whose deliveries then join the inbox in order.
+            SegmentTransport out = transport.open(loop::deliver, task -> {
+                try {
+                    loop.execute(task);
+                } catch (IllegalStateException closedStack) {
+                    throw new RejectedExecutionException("the stack is closed", closedStack);
+                }
+            });
+            this.host = new TcpHost(b.name, b.addresses, out, b.clock, b.config, secret, ~secret * 0x9E3779B97F4A7C15L,
                     b.allocator);
-            this.host = holder[0];
+            host.checksumOffload(transport.offloadsChecksums());
         }
         driver.bind(host);
     }
@@ -222,12 +227,17 @@ public final class TcpStack implements AutoCloseable {
         return ConnectionInfo.format(connections());
     }
 
-    /** Subscribes to every state change of the stack's connections; called on the stack's thread. */
+    /** Subscribes to every state change of the stack's connections; called on the stack (by whichever thread runs it, one at a time). */
     public void addTransitionListener(TransitionListener listener) {
         driver.run(() -> host.addTransitionListener(listener));
     }
 
-    /** The stack's counters (read them on the stack's thread, or after the stack closed). */
+    /** True if the stack skips TCP checksums because its transport offloads them ({@link StackTransport#offloadsChecksums()}). */
+    public boolean checksumOffload() {
+        return host.checksumOffload();
+    }
+
+    /** The stack's counters (a live object: read it through a call on the stack, or after the stack closed). */
     public io.github.tcp4j.core.host.TcpHostStats stats() {
         return driver.call(host::stats);
     }
@@ -350,7 +360,7 @@ public final class TcpStack implements AutoCloseable {
             return this;
         }
 
-        /** Runs in real time on its own thread, over {@code t}. */
+        /** Runs in real time (an event-loop thread, and the calling threads), over {@code t}. */
         public Builder transport(StackTransport t) {
             this.transport = Objects.requireNonNull(t, "transport");
             return this;

@@ -24,8 +24,8 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Datagrams go to the configured peer; without one, to the address the last datagram came from
  * (a server waiting for its first client). A datagram that cannot be read (bad header, truncated)
- * is counted in {@link #malformed()} and dropped; a reader thread of its own receives, and the
- * stack's thread sends.
+ * is counted in {@link #malformed()} and dropped; a reader thread of its own receives, and
+ * whichever thread runs the stack sends (one at a time).
  */
 public final class UdpTransport implements StackTransport {
 

@@ -2,6 +2,7 @@ package io.github.tcp4j.api;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -12,6 +13,7 @@ import java.io.OutputStream;
 import java.net.ConnectException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.nio.ByteBuffer;
 import java.security.MessageDigest;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -27,8 +29,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 /**
- * The real-time driver: two stacks, each on its own event-loop thread, over an in-memory network;
- * application threads block on sockets. Bounded by JUnit's timeout, never by sleeping.
+ * The real-time driver: two stacks, each with its event-loop thread, over an in-memory network;
+ * application threads block on sockets (and run the stacks' work themselves while they hold the
+ * stack lock). Bounded by JUnit's timeout, never by sleeping.
  */
 @Timeout(120)
 class EventLoopSocketTest {
@@ -161,6 +164,121 @@ class EventLoopSocketTest {
         c.close();
         s.close();
         ss.close();
+    }
+
+    @Test
+    void bulkTransferArrivesIntactWithAndWithoutChecksumOffload() throws Exception {
+        assertFalse(client.checksumOffload());
+        transferAndCompare(client, server, "10.1.0.2", 21, 2 << 20);
+        InMemoryNetwork offloading = InMemoryNetwork.withChecksumOffload();
+        try (TcpStack a = TcpStack.builder().name("a").address("10.2.0.1")
+                .transport(offloading.endpoint(io.github.tcp4j.core.wire.IpAddress.parse("10.2.0.1"))).build();
+                TcpStack b = TcpStack.builder().name("b").address("10.2.0.2")
+                        .transport(offloading.endpoint(io.github.tcp4j.core.wire.IpAddress.parse("10.2.0.2"))).build()) {
+            assertTrue(a.checksumOffload());
+            assertTrue(b.checksumOffload());
+            transferAndCompare(a, b, "10.2.0.2", 22, 2 << 20);
+        }
+    }
+
+    /** {@code bytes} from a socket of {@code from} to one of {@code to} (at {@code toAddress}), 64 KiB per blocking call, SHA-256 compared. */
+    private static void transferAndCompare(TcpStack from, TcpStack to, String toAddress, int port, int bytes) throws Exception {
+        byte[] data = new byte[bytes];
+        new Random(port).nextBytes(data);
+        TcpServerSocket ss = to.listen(port);
+        ExecutorService pool = Executors.newSingleThreadExecutor();
+        try {
+            Future<byte[]> received = pool.submit(() -> {
+                try (TcpSocket s = ss.accept()) {
+                    MessageDigest sha = MessageDigest.getInstance("SHA-256");
+                    ByteBuffer sink = ByteBuffer.allocate(65_536);
+                    while (true) {
+                        sink.clear();
+                        int n = s.read(sink);
+                        if (n < 0) {
+                            return sha.digest();
+                        }
+                        sha.update(sink.array(), 0, n);
+                    }
+                }
+            });
+            try (TcpSocket c = from.connect(new InetSocketAddress(InetAddress.getByName(toAddress), port))) {
+                ByteBuffer source = ByteBuffer.wrap(data);
+                while (source.position() < data.length) {
+                    source.limit(Math.min(source.position() + 65_536, data.length));
+                    c.write(source);
+                }
+                c.shutdownOutput();
+                assertArrayEquals(sha256(data), received.get());
+            }
+        } finally {
+            pool.shutdownNow();
+            ss.close();
+        }
+    }
+
+    @Test
+    void twoThreadsReadingOneSocketShareTheStreamWithoutLosingAByte() throws Exception {
+        TcpServerSocket ss = server.listen(23);
+        TcpSocket c = client.connect(new InetSocketAddress(serverAddress, 23));
+        TcpSocket s = ss.accept();
+        ExecutorService pool = Executors.newFixedThreadPool(2);
+        try {
+            Callable<Long> reader = () -> {
+                long total = 0;
+                ByteBuffer sink = ByteBuffer.allocate(1000);
+                while (true) {
+                    sink.clear();
+                    int n = s.read(sink);
+                    if (n < 0) {
+                        return total;
+                    }
+                    total += n;
+                }
+            };
+            Future<Long> one = pool.submit(reader);
+            Future<Long> two = pool.submit(reader);
+            byte[] data = new byte[1_000_000];
+            c.getOutputStream().write(data);
+            c.shutdownOutput();
+            assertEquals(data.length, one.get() + two.get());
+        } finally {
+            pool.shutdownNow();
+            c.close();
+            s.close();
+            ss.close();
+        }
+    }
+
+    @Test
+    void anInterruptedReadThrowsAndTheSocketReadsOnAfterwards() throws Exception {
+        TcpServerSocket ss = server.listen(24);
+        TcpSocket c = client.connect(new InetSocketAddress(serverAddress, 24));
+        TcpSocket s = ss.accept();
+        Thread[] readerThread = new Thread[1];
+        ExecutorService pool = Executors.newSingleThreadExecutor(r -> readerThread[0] = new Thread(r));
+        try {
+            Future<Class<?>> blocked = pool.submit(() -> {
+                try {
+                    c.getInputStream().read();
+                    return null;
+                } catch (java.io.InterruptedIOException e) {
+                    return e.getClass();
+                }
+            });
+            while (readerThread[0] == null || readerThread[0].getState() != Thread.State.WAITING) {
+                Thread.onSpinWait(); // until it parks in the read (JUnit's timeout bounds this)
+            }
+            readerThread[0].interrupt();
+            assertEquals(java.io.InterruptedIOException.class, blocked.get());
+            s.getOutputStream().write(7);
+            assertEquals(7, c.getInputStream().read(), "the cancelled read took nothing");
+        } finally {
+            pool.shutdownNow();
+            c.close();
+            s.close();
+            ss.close();
+        }
     }
 
     @Test

@@ -53,7 +53,9 @@ import org.slf4j.LoggerFactory;
  * challenge ACK rate limit (RFC 5961 section 7), and the stream of transitions that tests, logs,
  * ladder diagrams and netstat views read ({@link #addTransitionListener}).
  *
- * <p>Single-threaded: every call, and every callback it makes, happens on the stack's one thread.
+ * <p>Single-threaded: not thread-safe, every call and every callback it makes happens on one
+ * thread at a time (a driver that lets several threads run it, one after the other, hands it over
+ * with a happens-before edge, such as a lock).
  */
 public final class TcpHost implements SimNode, ConnectionHost {
 
@@ -90,6 +92,7 @@ public final class TcpHost implements SimNode, ConnectionHost {
     private boolean evicting;
     private String causeOverride;
 
+    private boolean checksumOffload;
     private long challengeWindowStart = Long.MIN_VALUE;
     private int challengeAcksInWindow;
 
@@ -208,6 +211,23 @@ public final class TcpHost implements SimNode, ConnectionHost {
         return c;
     }
 
+    /**
+     * Checksum offload: when on, the host neither computes the TCP checksum of what it sends (the
+     * field is 0) nor verifies the checksum of what it receives, as Linux does over its loopback.
+     * Only for a transport that guarantees that bytes arrive as sent and whose every host offloads
+     * too (e.g. {@code InMemoryNetwork.withChecksumOffload()} of tcp-api); off by default, and off
+     * on any real or simulated network, where corruption must be caught (RFC 9293 MUST-2/MUST-3).
+     * Set it before the first segment.
+     */
+    public void checksumOffload(boolean on) {
+        this.checksumOffload = on;
+    }
+
+    /** True when checksums are offloaded (see {@link #checksumOffload(boolean)}). */
+    public boolean checksumOffload() {
+        return checksumOffload;
+    }
+
     /** Subscribes to every transition of this host's connections (state changes), on the stack's thread. */
     public void addTransitionListener(TransitionListener listener) {
         transitionListeners.add(Objects.requireNonNull(listener, "listener"));
@@ -302,20 +322,22 @@ public final class TcpHost implements SimNode, ConnectionHost {
     @Override
     public void receive(IpAddress source, IpAddress destination, ByteBuf bytes) {
         stats.segmentsReceived++;
-        try {
-            if (!addresses.contains(destination)) {
-                stats.notForUs++;
-                return;
-            }
-            try {
-                TcpCodec.decode(bytes, source, destination, incoming);
-            } catch (MalformedPacketException e) {
-                stats.malformed++;
-                LOG.debug("{}: dropped a malformed segment from {}: {}", name, source, e.getMessage());
-                return;
-            }
-        } finally {
+        if (!addresses.contains(destination)) {
+            stats.notForUs++;
             bytes.release();
+            return;
+        }
+        try {
+            // The segment takes over the buffer as its payload (no slice): released with incoming.
+            TcpCodec.decodeAndTakeOver(bytes, source, destination, incoming, !checksumOffload);
+        } catch (MalformedPacketException e) {
+            bytes.release();
+            stats.malformed++;
+            LOG.debug("{}: dropped a malformed segment from {}: {}", name, source, e.getMessage());
+            return;
+        } catch (RuntimeException e) {
+            bytes.release();
+            throw e;
         }
         try {
             if (incoming.sourcePort() == 0 || incoming.destinationPort() == 0) {
@@ -451,7 +473,7 @@ public final class TcpHost implements SimNode, ConnectionHost {
     private void send(IpAddress source, IpAddress destination, TcpSegment segment) {
         ByteBuf bytes;
         try {
-            bytes = TcpCodec.encode(segment, source, destination, alloc);
+            bytes = TcpCodec.encode(segment, source, destination, alloc, !checksumOffload);
         } finally {
             segment.clear();
         }

@@ -1,16 +1,36 @@
 package io.github.tcp4j.core.wire;
 
 import io.netty.buffer.ByteBuf;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
 
 /**
  * The Internet checksum (RFC 1071) as TCP and IPv4 use it: the 16-bit one's complement of the
  * one's complement sum of 16-bit words. Stateless; reads buffers by absolute index and never
  * moves their reader or writer index.
+ *
+ * <h2>Speed</h2>
+ * A segment is summed sixty-four bytes per step, as eight big-endian longs read from a byte array
+ * through a {@link VarHandle}: a heap buffer's own array, or, for any other buffer (direct,
+ * composite), a small per-thread scratch array that the bytes are copied into block by block
+ * ({@link ByteBuf#getBytes(int, byte[], int, int)}: a memory copy, cheaper than a bounds- and
+ * reference-checked {@link ByteBuf#getLong} per eight bytes, and unlike an NIO view of a direct
+ * buffer it allocates nothing per segment). Each long is added as two 32-bit halves into one of
+ * eight 64-bit accumulators: since 2^16 = 1 modulo 2^16 - 1, a sum of 32-bit words folds to the same
+ * one's complement sum as the sum of their 16-bit halves (RFC 1071 section 2), and the
+ * accumulators cannot overflow below 2^31 longs. Allocates nothing once a thread has its
+ * {@value #SCRATCH_BYTES}-byte scratch array.
  */
 public final class Checksum {
 
     /** IANA protocol number of TCP, as it appears in the IPv4 and IPv6 headers. */
     public static final int PROTOCOL_TCP = 6;
+
+    private static final VarHandle LONGS = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.BIG_ENDIAN);
+    /** Bytes of a buffer without an array summed per block (even, so every block starts a 16-bit word). */
+    static final int SCRATCH_BYTES = 8192;
+    private static final ThreadLocal<byte[]> SCRATCH = ThreadLocal.withInitial(() -> new byte[SCRATCH_BYTES]);
 
     private Checksum() {
     }
@@ -21,26 +41,86 @@ public final class Checksum {
      * The result is not folded: feed it to {@link #fold(long)}.
      */
     public static long add(long sum, ByteBuf buf, int index, int length) {
-        int i = index;
-        int end = index + length;
-        // Eight bytes at a time: a long holds four words; summing its two halves keeps carries.
-        while (end - i >= 8) {
-            long v = buf.getLong(i);
-            sum += (v >>> 48) + ((v >>> 32) & 0xFFFF) + ((v >>> 16) & 0xFFFF) + (v & 0xFFFF);
-            i += 8;
+        if (buf.hasArray()) {
+            return sum + addArray(buf.array(), buf.arrayOffset() + index, length);
         }
-        while (end - i >= 2) {
-            sum += buf.getUnsignedShort(i);
-            i += 2;
+        if (length < 64) {
+            return addByteBuf(sum, buf, index, length);
+        }
+        byte[] scratch = SCRATCH.get();
+        for (int at = 0; at < length; at += SCRATCH_BYTES) {
+            int n = Math.min(SCRATCH_BYTES, length - at);
+            buf.getBytes(index + at, scratch, 0, n);
+            sum += addArray(scratch, 0, n);
+        }
+        return sum;
+    }
+
+    /**
+     * The sum of {@code length} bytes of {@code a} from {@code from}, as big-endian 16-bit words:
+     * sixty-four bytes per step into eight independent accumulators (the processor adds them in
+     * parallel; measured 1.6 times two accumulators), then eight bytes, two, one.
+     */
+    private static long addArray(byte[] a, int from, int length) {
+        long s0 = 0;
+        long s1 = 0;
+        long s2 = 0;
+        long s3 = 0;
+        long s4 = 0;
+        long s5 = 0;
+        long s6 = 0;
+        long s7 = 0;
+        int i = from;
+        int end = from + length;
+        for (; end - i >= 64; i += 64) {
+            long v0 = (long) LONGS.get(a, i);
+            long v1 = (long) LONGS.get(a, i + 8);
+            long v2 = (long) LONGS.get(a, i + 16);
+            long v3 = (long) LONGS.get(a, i + 24);
+            long v4 = (long) LONGS.get(a, i + 32);
+            long v5 = (long) LONGS.get(a, i + 40);
+            long v6 = (long) LONGS.get(a, i + 48);
+            long v7 = (long) LONGS.get(a, i + 56);
+            s0 += (v0 >>> 32) + (v0 & 0xFFFF_FFFFL);
+            s1 += (v1 >>> 32) + (v1 & 0xFFFF_FFFFL);
+            s2 += (v2 >>> 32) + (v2 & 0xFFFF_FFFFL);
+            s3 += (v3 >>> 32) + (v3 & 0xFFFF_FFFFL);
+            s4 += (v4 >>> 32) + (v4 & 0xFFFF_FFFFL);
+            s5 += (v5 >>> 32) + (v5 & 0xFFFF_FFFFL);
+            s6 += (v6 >>> 32) + (v6 & 0xFFFF_FFFFL);
+            s7 += (v7 >>> 32) + (v7 & 0xFFFF_FFFFL);
+        }
+        for (; end - i >= 8; i += 8) {
+            long v = (long) LONGS.get(a, i);
+            s0 += (v >>> 32) + (v & 0xFFFF_FFFFL);
+        }
+        long sum = s0 + s1 + s2 + s3 + s4 + s5 + s6 + s7;
+        for (; end - i >= 2; i += 2) {
+            sum += ((a[i] & 0xFF) << 8) | (a[i + 1] & 0xFF);
         }
         if (i < end) {
-            sum += (buf.getUnsignedByte(i) << 8);
+            sum += (a[i] & 0xFF) << 8;
+        }
+        return sum;
+    }
+
+    /** Short pieces (headers): word by word from the buffer. */
+    private static long addByteBuf(long sum, ByteBuf buf, int index, int length) {
+        int i = index;
+        int end = index + length;
+        for (; end - i >= 2; i += 2) {
+            sum += buf.getUnsignedShort(i);
+        }
+        if (i < end) {
+            sum += buf.getUnsignedByte(i) << 8;
         }
         return sum;
     }
 
     /** Folds carries into 16 bits and complements: the value to put into a checksum field. */
     public static int fold(long sum) {
+        sum = (sum & 0xFFFF_FFFFL) + (sum >>> 32);
+        sum = (sum & 0xFFFF_FFFFL) + (sum >>> 32);
         while ((sum >>> 16) != 0) {
             sum = (sum & 0xFFFF) + (sum >>> 16);
         }

@@ -75,15 +75,53 @@ public final class TcpCodec {
             parse(in, into.clear());
             // RFC 9293 3.1 and MUST-3: the checksum covers pseudo-header, header and data.
             if (Checksum.tcp(source, destination, in, in.readerIndex(), length) != 0) {
-                throw new MalformedPacketException(MalformedReason.TCP_BAD_CHECKSUM,
-                        "checksum 0x" + Integer.toHexString(in.getUnsignedShort(in.readerIndex() + CHECKSUM_OFFSET))
-                                + " does not match " + source + " -> " + destination + ", " + length + " bytes");
+                throw badChecksum(in, source, destination, length);
             }
         } catch (MalformedPacketException e) {
             into.clear(); // no half-decoded header survives a failure
             throw e;
         }
         attachPayload(in, into);
+    }
+
+    /**
+     * Decodes into a reused segment and hands it {@code in} itself as payload, with {@code in}'s
+     * reader index moved past the header: no slice is made, so a receive path that owns the
+     * buffer decodes without allocating. On success the reference to {@code in} passes to
+     * {@code into} (which releases it when cleared; {@code in} is released at once when the
+     * segment has no payload). On failure {@code into} is left cleared and {@code in} is untouched
+     * and still the caller's.
+     *
+     * @param verifyChecksum whether to verify the checksum (RFC 9293 MUST-2/MUST-3); false only for
+     *     bytes whose integrity the transport guarantees (a checksum offload, see
+     *     {@link #encode(TcpSegment, IpAddress, IpAddress, ByteBufAllocator, boolean)})
+     * @throws MalformedPacketException if the bytes are not a valid segment or the checksum is wrong
+     */
+    public static void decodeAndTakeOver(ByteBuf in, IpAddress source, IpAddress destination, TcpSegment into,
+            boolean verifyChecksum) throws MalformedPacketException {
+        int length = in.readableBytes();
+        try {
+            parse(in, into.clear());
+            if (verifyChecksum && Checksum.tcp(source, destination, in, in.readerIndex(), length) != 0) {
+                throw badChecksum(in, source, destination, length);
+            }
+        } catch (MalformedPacketException e) {
+            into.clear();
+            throw e;
+        }
+        int headerLength = (in.getUnsignedByte(in.readerIndex() + 12) >>> 4) * 4;
+        if (length == headerLength) {
+            in.release();
+            return; // the segment keeps its empty payload
+        }
+        in.skipBytes(headerLength);
+        into.payload(in);
+    }
+
+    private static MalformedPacketException badChecksum(ByteBuf in, IpAddress source, IpAddress destination, int length) {
+        return new MalformedPacketException(MalformedReason.TCP_BAD_CHECKSUM,
+                "checksum 0x" + Integer.toHexString(in.getUnsignedShort(in.readerIndex() + CHECKSUM_OFFSET))
+                        + " does not match " + source + " -> " + destination + ", " + length + " bytes");
     }
 
     /**
@@ -249,10 +287,22 @@ public final class TcpCodec {
      *     or the segment is longer than 65535 bytes
      */
     public static ByteBuf encode(TcpSegment s, IpAddress source, IpAddress destination, ByteBufAllocator alloc) {
+        return encode(s, source, destination, alloc, true);
+    }
+
+    /**
+     * Like {@link #encode(TcpSegment, IpAddress, IpAddress, ByteBufAllocator)}, optionally without
+     * computing the checksum: with {@code computeChecksum} false the checksum field is 0 (and so is
+     * {@code s.checksum()}). That is a checksum offload, as a network card or Linux's loopback
+     * does it: only for a transport that guarantees integrity and whose receivers do not verify
+     * (see {@link #decodeAndTakeOver}); anywhere else such a segment is dropped as corrupted.
+     */
+    public static ByteBuf encode(TcpSegment s, IpAddress source, IpAddress destination, ByteBufAllocator alloc,
+            boolean computeChecksum) {
         int length = encodedLength(s);
         ByteBuf out = alloc.buffer(length, length);
         try {
-            encode(s, source, destination, out);
+            encode(s, source, destination, out, computeChecksum);
             return out;
         } catch (RuntimeException e) {
             out.release();
@@ -268,6 +318,10 @@ public final class TcpCodec {
      * @throws IllegalArgumentException see {@link #encode(TcpSegment, IpAddress, IpAddress, ByteBufAllocator)}
      */
     public static void encode(TcpSegment s, IpAddress source, IpAddress destination, ByteBuf out) {
+        encode(s, source, destination, out, true);
+    }
+
+    private static void encode(TcpSegment s, IpAddress source, IpAddress destination, ByteBuf out, boolean computeChecksum) {
         if (source.isV4() != destination.isV4()) {
             throw new IllegalArgumentException("mixed address families: " + source + " -> " + destination);
         }
@@ -289,11 +343,30 @@ public final class TcpCodec {
         out.writeShort(0); // checksum, filled in below
         out.writeShort(s.urgentPointer());
         writeOptions(s, out);
-        ByteBuf payload = s.payload();
-        out.writeBytes(payload, payload.readerIndex(), payload.readableBytes());
-        int checksum = Checksum.tcp(source, destination, out, start, length);
+        writePayload(s.payload(), out);
+        int checksum = computeChecksum ? Checksum.tcp(source, destination, out, start, length) : 0;
         out.setShort(start + CHECKSUM_OFFSET, checksum);
         s.checksum(checksum);
+    }
+
+    /**
+     * Copies the payload's readable bytes to the writer index of {@code out}, by asking the payload
+     * to copy itself out: a composite payload (a segment spanning send-buffer chunks) then copies
+     * component by component, where {@code out.writeBytes(payload)} may first merge it into a new
+     * buffer (Netty's heap buffers read a composite source through one NIO view).
+     */
+    private static void writePayload(ByteBuf payload, ByteBuf out) {
+        int length = payload.readableBytes();
+        if (length == 0) {
+            return;
+        }
+        int at = out.writerIndex();
+        if (out.hasArray()) {
+            payload.getBytes(payload.readerIndex(), out.array(), out.arrayOffset() + at, length);
+        } else {
+            payload.getBytes(payload.readerIndex(), out, at, length);
+        }
+        out.writerIndex(at + length);
     }
 
     private static void writeOptions(TcpSegment s, ByteBuf out) {

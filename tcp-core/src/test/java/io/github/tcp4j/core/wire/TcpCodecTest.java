@@ -141,6 +141,71 @@ class TcpCodecTest {
     }
 
     @Test
+    void decodeAndTakeOverMakesTheReceivedBufferThePayload() throws Exception {
+        ByteBuf data = Unpooled.copiedBuffer("payload", StandardCharsets.US_ASCII);
+        TcpSegment sent = new TcpSegment().sourcePort(80).destinationPort(40000).seq(7).ack(9)
+                .flags(TcpFlags.ACK).window(100).timestamps(1, 2).payload(data);
+        ByteBuf wire = TcpCodec.encode(sent, B, A, ByteBufAllocator.DEFAULT);
+        TcpSegment into = new TcpSegment();
+        TcpCodec.decodeAndTakeOver(wire, B, A, into, true);
+        assertEquals(sent, into);
+        assertTrue(into.payload() == wire, "no slice: the buffer itself, its reader index past the header");
+        assertEquals(1, wire.refCnt(), "the reference went to the segment");
+        into.clear();
+        assertEquals(0, wire.refCnt(), "clearing the segment released the received buffer");
+        sent.release();
+    }
+
+    @Test
+    void decodeAndTakeOverReleasesABufferWithoutPayloadAtOnce() throws Exception {
+        TcpSegment ack = new TcpSegment().sourcePort(80).destinationPort(40000).seq(7).ack(9).flags(TcpFlags.ACK);
+        ByteBuf wire = TcpCodec.encode(ack, B, A, ByteBufAllocator.DEFAULT);
+        TcpSegment into = new TcpSegment();
+        TcpCodec.decodeAndTakeOver(wire, B, A, into, true);
+        assertEquals(ack, into);
+        assertEquals(0, wire.refCnt());
+        assertEquals(0, into.payloadLength());
+    }
+
+    @Test
+    void aFailedDecodeAndTakeOverLeavesTheBufferToTheCaller() {
+        TcpSegment ack = new TcpSegment().sourcePort(80).destinationPort(40000).seq(7).ack(9).flags(TcpFlags.ACK)
+                .payload(Unpooled.copiedBuffer("x", StandardCharsets.US_ASCII));
+        ByteBuf wire = TcpCodec.encode(ack, B, A, ByteBufAllocator.DEFAULT);
+        wire.setByte(20, wire.getByte(20) ^ 1); // one bit of the payload flipped
+        TcpSegment into = new TcpSegment().seq(99);
+        MalformedPacketException e = assertThrows(MalformedPacketException.class,
+                () -> TcpCodec.decodeAndTakeOver(wire, B, A, into, true));
+        assertEquals(MalformedReason.TCP_BAD_CHECKSUM, e.reason());
+        assertEquals(1, wire.refCnt(), "still the caller's");
+        assertEquals(0, wire.readerIndex(), "untouched");
+        assertEquals(new TcpSegment(), into, "left cleared");
+        wire.release();
+        ack.release();
+    }
+
+    @Test
+    void checksumOffloadLeavesTheFieldZeroAndTheReceiverDoesNotVerify() throws Exception {
+        TcpSegment seg = new TcpSegment().sourcePort(80).destinationPort(40000).seq(1000).ack(101)
+                .flags(TcpFlags.PSH | TcpFlags.ACK).window(4096)
+                .payload(Unpooled.copiedBuffer("hi!", StandardCharsets.US_ASCII));
+        ByteBuf wire = TcpCodec.encode(seg, B, A, ByteBufAllocator.DEFAULT, false);
+        assertEquals(0, wire.getUnsignedShort(16));
+        assertEquals(0, seg.checksum());
+        ByteBuf copy = wire.copy();
+        TcpSegment into = new TcpSegment();
+        TcpCodec.decodeAndTakeOver(wire, B, A, into, false);
+        assertEquals(seg, into);
+        into.clear();
+        // A receiver that verifies drops it: the right checksum of these bytes is 0x6180, not 0.
+        MalformedPacketException e = assertThrows(MalformedPacketException.class,
+                () -> TcpCodec.decodeAndTakeOver(copy, B, A, into, true));
+        assertEquals(MalformedReason.TCP_BAD_CHECKSUM, e.reason());
+        copy.release();
+        seg.release();
+    }
+
+    @Test
     void eachMalformationHasItsReason() {
         String fixed = "00010002" + "00000001" + "00000000";
         assertReason(MalformedReason.TCP_TRUNCATED_HEADER, "0001000200000001");

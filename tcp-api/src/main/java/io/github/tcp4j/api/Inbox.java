@@ -1,0 +1,193 @@
+package io.github.tcp4j.api;
+
+import io.github.tcp4j.core.wire.IpAddress;
+import io.netty.buffer.ByteBuf;
+import java.util.Arrays;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * What other threads hand to a stack, in arrival order: tasks (async API calls) and arriving
+ * segments. Any thread adds; the thread running the stack (holding its lock) takes everything at
+ * once.
+ *
+ * <p>Built to add nothing to the heap per entry in steady state: entries go into parallel arrays
+ * (a segment is its source, destination and buffer; a task is the task and two nulls), and there
+ * are two such sets of arrays: while the stack works through one batch, producers fill the other,
+ * and {@link #take()} swaps them. The arrays double when a batch outgrows them (the busiest moment
+ * sets their size, then they are reused). One short lock guards adding and swapping: an add is a
+ * few stores under an uncontended lock, and the stack takes a whole batch per acquisition. (A
+ * {@link ReentrantLock}, not a monitor: a virtual thread waiting for it does not pin its carrier.)
+ *
+ * <p>Once {@link #close() closed}, adds are refused, so nothing handed over after the stack's last
+ * look can be forgotten in here (a refused segment is the caller's to release).
+ */
+final class Inbox {
+
+    /** A set of entries: the batch being filled, or the one being worked through. */
+    static final class Batch {
+        private Object[] first;
+        private IpAddress[] destinations;
+        private ByteBuf[] segments;
+        private int size;
+
+        Batch(int capacity) {
+            first = new Object[capacity];
+            destinations = new IpAddress[capacity];
+            segments = new ByteBuf[capacity];
+        }
+
+        /** Entries in the batch. */
+        int size() {
+            return size;
+        }
+
+        /** True if entry {@code i} is an arriving segment (else a task). */
+        boolean isSegment(int i) {
+            return segments[i] != null;
+        }
+
+        /** Entry {@code i}'s task. */
+        Runnable task(int i) {
+            return (Runnable) first[i];
+        }
+
+        /** Entry {@code i}'s segment source. */
+        IpAddress source(int i) {
+            return (IpAddress) first[i];
+        }
+
+        /** Entry {@code i}'s segment destination. */
+        IpAddress destination(int i) {
+            return destinations[i];
+        }
+
+        /** Entry {@code i}'s segment bytes (the reference goes with the entry). */
+        ByteBuf segment(int i) {
+            return segments[i];
+        }
+
+        private void add(Object head, IpAddress destination, ByteBuf segment) {
+            if (size == first.length) {
+                int grown = size * 2;
+                first = Arrays.copyOf(first, grown);
+                destinations = Arrays.copyOf(destinations, grown);
+                segments = Arrays.copyOf(segments, grown);
+            }
+            first[size] = head;
+            destinations[size] = destination;
+            segments[size] = segment;
+            size++;
+        }
+
+        /** Forgets every entry (the references, so the heap can let them go). */
+        void clear() {
+            Arrays.fill(first, 0, size, null);
+            Arrays.fill(destinations, 0, size, null);
+            Arrays.fill(segments, 0, size, null);
+            size = 0;
+        }
+    }
+
+    private final ReentrantLock lock = new ReentrantLock();
+    private Batch filling;
+    private Batch spare;
+    private boolean closed;
+
+    Inbox(int initialCapacity) {
+        filling = new Batch(initialCapacity);
+        spare = new Batch(initialCapacity);
+    }
+
+    /**
+     * Takes the lock, trying a few times before queueing for it: the sections it guards are a few
+     * stores long, and queueing would allocate a node of the lock's wait queue.
+     */
+    private void acquire() {
+        for (int i = 0; i < 32; i++) {
+            if (lock.tryLock()) {
+                return;
+            }
+            Thread.onSpinWait();
+        }
+        lock.lock();
+    }
+
+    /** Adds a task; false if the inbox is closed. */
+    boolean addTask(Runnable task) {
+        acquire();
+        try {
+            if (closed) {
+                return false;
+            }
+            filling.add(task, null, null);
+            return true;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Adds an arriving segment (its reference goes with it); false if closed (the caller keeps it). */
+    boolean addSegment(IpAddress source, IpAddress destination, ByteBuf segment) {
+        acquire();
+        try {
+            if (closed) {
+                return false;
+            }
+            filling.add(source, destination, segment);
+            return true;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** True if nothing waits. */
+    boolean isEmpty() {
+        acquire();
+        try {
+            return filling.size == 0;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * Everything added so far, as a batch the caller works through and then gives back with
+     * {@link #recycle}; null if nothing waits. One thread at a time takes (the stack lock's holder), one batch at a time.
+     */
+    Batch take() {
+        acquire();
+        try {
+            if (filling.size == 0) {
+                return null;
+            }
+            Batch b = filling;
+            filling = spare;
+            spare = null;
+            return b;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Gives a batch back after working through it. */
+    void recycle(Batch b) {
+        b.clear();
+        acquire();
+        try {
+            spare = b;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Refuses every later add and returns what is still waiting (null if nothing). */
+    Batch close() {
+        acquire();
+        try {
+            closed = true;
+            return take();
+        } finally {
+            lock.unlock();
+        }
+    }
+}
