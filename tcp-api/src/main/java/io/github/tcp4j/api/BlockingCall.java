@@ -63,7 +63,8 @@ final class BlockingCall implements Runnable {
     /** The failure, if the call failed. */
     TcpException failure;
 
-    // A view of the last NIO buffer, reused while the caller passes the same region again.
+    // A view of the last NIO buffer, reused while the caller passes the same region again (so the
+    // call keeps a reference to that buffer until a call with another one).
     private ByteBuffer viewOf;
     private int viewPosition;
     private int viewLimit;
