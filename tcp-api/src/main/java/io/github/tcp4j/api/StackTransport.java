@@ -18,23 +18,18 @@ public interface StackTransport {
     SegmentTransport open(SegmentReceiver inbound);
 
     /**
-     * Connects the stack, for transports that hand segments over in batches: {@code onStackThread}
-     * may be called only on the stack's thread, and {@code stackThread} runs tasks there (so a
-     * transport can run one task for several segments, and the stack's thread wakes once for
-     * them). Once the stack is closed, {@code stackThread} refuses tasks with a
-     * {@link RejectedExecutionException}; the transport then releases the segments itself.
+     * Connects the stack, for transports that hand segments over in batches: {@code inbound} may
+     * be called from any thread, as in {@link #open(SegmentReceiver)}, and {@code stackThread}
+     * runs tasks on the stack's thread (so a transport can run one task for several segments, and
+     * the stack's thread wakes once for them). Once the stack is closed, {@code stackThread}
+     * refuses tasks with a {@link RejectedExecutionException}; the transport then releases the
+     * segments itself.
      *
-     * <p>This is what {@link TcpStack} calls. The default hands each segment over as a task of its
-     * own and calls {@link #open(SegmentReceiver)}.
+     * <p>This is what {@link TcpStack} calls. The default ignores the executor and calls
+     * {@link #open(SegmentReceiver)}: no task and no object per segment.
      */
-    default SegmentTransport open(SegmentReceiver onStackThread, Executor stackThread) {
-        return open((source, destination, segment) -> {
-            try {
-                stackThread.execute(() -> onStackThread.receive(source, destination, segment));
-            } catch (RejectedExecutionException closedStack) {
-                segment.release();
-            }
-        });
+    default SegmentTransport open(SegmentReceiver inbound, Executor stackThread) {
+        return open(inbound);
     }
 
     /** Disconnects the stack and frees what the transport holds (called when the stack closes). */
