@@ -7,6 +7,7 @@
  */
 module io.github.tcp4j.core {
     requires transitive io.netty.buffer;
+    requires io.netty.common;
     requires org.slf4j;
 
     exports io.github.tcp4j.core.wire;

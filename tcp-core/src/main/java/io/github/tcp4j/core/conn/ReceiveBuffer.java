@@ -2,7 +2,7 @@ package io.github.tcp4j.core.conn;
 
 import io.github.tcp4j.core.wire.TcpSegment;
 import io.netty.buffer.ByteBuf;
-import java.util.ArrayDeque;
+import io.netty.buffer.ByteBufAllocator;
 import java.util.Map;
 import java.util.TreeMap;
 
@@ -18,14 +18,37 @@ import java.util.TreeMap;
  * slices of the arriving segments (zero copy); the buffer owns them and releases each once read,
  * or all at {@link #release()}.
  *
+ * <p>In-order bytes wait in a ring of (buffer, start index, end index) entries: an arriving
+ * payload is kept by reference (one {@code retain()}, no slice object), and reading copies from
+ * the entries by absolute index without moving their indices. So data arriving in order and read
+ * in order allocates nothing. Small payloads (at most {@value #COALESCE_MAX} bytes, a segment of a
+ * 1,500-byte MTU) are instead copied into a chunk of the buffer's own ({@value #OWN_CHUNK} bytes
+ * from the stack's allocator) and their segment buffer is released at once, as the kernel
+ * coalesces small segments in its receive queue: thousands of small buffers are not held until
+ * the application reads (the allocator's per-buffer bookkeeping, and its memory overhead, stay
+ * small).
+ *
  * <p>Beside the pieces, an interval map keeps the out-of-order data as merged ranges (start to
  * end offset), from which the SACK blocks are drawn (RFC 2018 section 4): the first block holds
  * the most recently received segment, the others repeat the most recently reported ranges.
  */
 final class ReceiveBuffer {
 
+    /** Payloads up to this size are copied into the buffer's own chunks. */
+    static final int COALESCE_MAX = 2048;
+    /** The size of the buffer's own chunks. */
+    static final int OWN_CHUNK = 16 * 1024;
+
     private int capacity;
-    private final ArrayDeque<ByteBuf> ready = new ArrayDeque<>();
+    private final ByteBufAllocator alloc;
+    /** The own chunk that small payloads are appended to (the last ready entry's buffer), or null. */
+    private ByteBuf ownTail;
+    /** In-order bytes: a ring of buffers, each entry's readable part from {@code readyFrom} to {@code readyTo}. */
+    private ByteBuf[] ready = new ByteBuf[4];
+    private int[] readyFrom = new int[4];
+    private int[] readyTo = new int[4];
+    private int readyHead;
+    private int readyCount;
     private final TreeMap<Long, ByteBuf> outOfOrder = new TreeMap<>();
     private long nextOffset;
     private int readyBytes;
@@ -38,7 +61,12 @@ final class ReceiveBuffer {
     private int recentCount;
 
     ReceiveBuffer(int capacity) {
+        this(capacity, ByteBufAllocator.DEFAULT);
+    }
+
+    ReceiveBuffer(int capacity, ByteBufAllocator alloc) {
         this.capacity = capacity;
+        this.alloc = alloc;
     }
 
     /** Changes the capacity (SO_RCVBUF); the window already advertised is honoured regardless. */
@@ -78,13 +106,24 @@ final class ReceiveBuffer {
      * @return how many bytes became in order (RCV.NXT advances by this much)
      */
     int receive(int relative, ByteBuf data) {
+        return receive(relative, data, data.readerIndex(), data.readableBytes());
+    }
+
+    /**
+     * Takes the {@code length} bytes of {@code buf} at absolute index {@code index} (the buffer
+     * takes over one reference to {@code buf}; {@code buf}'s indices are neither read nor moved),
+     * whose first byte lies {@code relative} bytes after RCV.NXT, {@code relative >= 0}.
+     *
+     * @return how many bytes became in order (RCV.NXT advances by this much)
+     */
+    int receive(int relative, ByteBuf buf, int index, int length) {
         long start = nextOffset + relative;
-        long end = start + data.readableBytes();
+        long end = start + length;
         if (relative == 0) {
-            append(data);
-            return drainInOrder() + (int) (end - start);
+            append(buf, index, index + length);
+            return drainInOrder() + length;
         }
-        insertOutOfOrder(start, end, data);
+        insertOutOfOrder(start, end, buf, index);
         return 0;
     }
 
@@ -128,13 +167,16 @@ final class ReceiveBuffer {
     /** Copies up to {@code dst.writableBytes()} in-order bytes into {@code dst}; returns how many. */
     int read(ByteBuf dst) {
         int n = 0;
-        while (dst.isWritable() && !ready.isEmpty()) {
-            ByteBuf head = ready.peekFirst();
-            int k = Math.min(dst.writableBytes(), head.readableBytes());
-            dst.writeBytes(head, k);
+        while (dst.isWritable() && readyCount > 0) {
+            int h = readyHead;
+            int from = readyFrom[h];
+            int k = Math.min(dst.writableBytes(), readyTo[h] - from);
+            dst.writeBytes(ready[h], from, k);
             n += k;
-            if (!head.isReadable()) {
-                ready.pollFirst().release();
+            if (from + k == readyTo[h]) {
+                removeFirstReady().release();
+            } else {
+                readyFrom[h] = from + k;
             }
         }
         readyBytes -= n;
@@ -143,9 +185,8 @@ final class ReceiveBuffer {
 
     /** Releases everything held. */
     void release() {
-        ByteBuf b;
-        while ((b = ready.pollFirst()) != null) {
-            b.release();
+        while (readyCount > 0) {
+            removeFirstReady().release();
         }
         outOfOrder.values().forEach(ByteBuf::release);
         outOfOrder.clear();
@@ -184,15 +225,79 @@ final class ReceiveBuffer {
         recentCount = shifted + 1;
     }
 
-    private void append(ByteBuf data) {
-        int n = data.readableBytes();
+    /** Queues bytes {@code from .. to} of {@code buf} (taking over a reference) as the next in-order bytes. */
+    private void append(ByteBuf buf, int from, int to) {
+        int n = to - from;
         if (n == 0) {
-            data.release();
+            buf.release();
             return;
         }
-        ready.addLast(data);
-        readyBytes += n;
-        nextOffset += n;
+        if (n <= COALESCE_MAX) {
+            appendCopy(buf, from, n);
+            return;
+        }
+        addReady(buf, from, to);
+    }
+
+    /** Copies {@code n} bytes of {@code buf} into the own tail chunk (a new one if it is full) and releases {@code buf}. */
+    private void appendCopy(ByteBuf buf, int from, int n) {
+        try {
+            int last = (readyHead + readyCount - 1) & (ready.length - 1);
+            if (readyCount > 0 && ready[last] == ownTail && ownTail.writableBytes() >= n) {
+                ownTail.writeBytes(buf, from, n);
+                readyTo[last] += n;
+                readyBytes += n;
+                nextOffset += n;
+                return;
+            }
+            ByteBuf chunk = alloc.buffer(OWN_CHUNK, OWN_CHUNK);
+            chunk.writeBytes(buf, from, n);
+            ownTail = chunk;
+            addReady(chunk, 0, n);
+        } finally {
+            buf.release();
+        }
+    }
+
+    private void addReady(ByteBuf buf, int from, int to) {
+        if (readyCount == ready.length) {
+            growReady();
+        }
+        int tail = (readyHead + readyCount) & (ready.length - 1);
+        ready[tail] = buf;
+        readyFrom[tail] = from;
+        readyTo[tail] = to;
+        readyCount++;
+        readyBytes += to - from;
+        nextOffset += to - from;
+    }
+
+    private ByteBuf removeFirstReady() {
+        ByteBuf b = ready[readyHead];
+        if (b == ownTail) {
+            ownTail = null;
+        }
+        ready[readyHead] = null;
+        readyHead = (readyHead + 1) & (ready.length - 1);
+        readyCount--;
+        return b;
+    }
+
+    private void growReady() {
+        int n = ready.length;
+        ByteBuf[] bufs = new ByteBuf[2 * n];
+        int[] from = new int[2 * n];
+        int[] to = new int[2 * n];
+        for (int i = 0; i < readyCount; i++) {
+            int j = (readyHead + i) & (n - 1);
+            bufs[i] = ready[j];
+            from[i] = readyFrom[j];
+            to[i] = readyTo[j];
+        }
+        ready = bufs;
+        readyFrom = from;
+        readyTo = to;
+        readyHead = 0;
     }
 
     /** Moves pieces that now start at (or before) the next offset into the ready queue. */
@@ -208,9 +313,9 @@ final class ReceiveBuffer {
                 piece.release(); // covered already (cannot happen with disjoint pieces, kept for safety)
                 continue;
             }
-            piece.skipBytes((int) (nextOffset - first.getKey()));
-            moved += piece.readableBytes();
-            append(piece);
+            int skip = (int) (nextOffset - first.getKey());
+            moved += piece.readableBytes() - skip;
+            append(piece, piece.readerIndex() + skip, piece.writerIndex());
         }
         Map.Entry<Long, Long> range;
         while ((range = ranges.firstEntry()) != null && range.getKey() <= nextOffset) {
@@ -219,8 +324,11 @@ final class ReceiveBuffer {
         return moved;
     }
 
-    /** Inserts the bytes of [start, end) that no piece holds yet; releases {@code data}. */
-    private void insertOutOfOrder(long start, long end, ByteBuf data) {
+    /**
+     * Inserts the bytes of [start, end) that no piece holds yet, {@code start} being at index
+     * {@code index} of {@code data}; releases {@code data}.
+     */
+    private void insertOutOfOrder(long start, long end, ByteBuf data, int index) {
         if (end > start) {
             noteRange(start, end);
         }
@@ -234,7 +342,7 @@ final class ReceiveBuffer {
                 Map.Entry<Long, ByteBuf> next = outOfOrder.ceilingEntry(at);
                 long stop = next == null ? end : Math.min(end, next.getKey());
                 if (stop > at) {
-                    ByteBuf piece = data.retainedSlice(data.readerIndex() + (int) (at - start), (int) (stop - at));
+                    ByteBuf piece = data.retainedSlice(index + (int) (at - start), (int) (stop - at));
                     outOfOrder.put(at, piece);
                     outOfOrderBytes += piece.readableBytes();
                 }

@@ -1,5 +1,7 @@
 package io.github.tcp4j.core.conn;
 
+import io.github.tcp4j.core.wire.Checksum;
+import io.github.tcp4j.core.wire.PayloadSource;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 
@@ -10,10 +12,13 @@ import io.netty.buffer.ByteBufAllocator;
  * buffer) into chunks from the stack's allocator, held in a ring; the buffer owns the chunks and
  * releases each one when all its bytes are acknowledged, or all at {@link #release()}.
  *
- * <p>Chunks grow with the capacity (a sixteenth of it, 16 KiB to 512 KiB), so most segments lie
- * within one chunk and go out as a retained slice, with no copy and no garbage.
+ * <p>Chunks grow with the capacity (a sixteenth of it, 16 KiB to 512 KiB). A segment borrows its
+ * bytes as a {@link PayloadSource} range: the encoder copies them from the chunks straight into
+ * the outgoing buffer, summing them for the checksum in the same pass; nothing is sliced, retained
+ * or allocated per segment. A cursor remembers the chunk of the last range copied, so finding the
+ * next one (usually at or after it) does not walk the chunks from the oldest.
  */
-final class SendBuffer {
+final class SendBuffer implements PayloadSource {
 
     private static final int MIN_CHUNK = 16 * 1024;
     private static final int MAX_CHUNK = 512 * 1024;
@@ -24,6 +29,9 @@ final class SendBuffer {
     private int head;
     private int count;
     private int size;
+    /** The chunk the last copy started in, and its first byte's offset from the oldest byte. */
+    private int cursorChunk;
+    private int cursorStart;
 
     SendBuffer(int capacity, ByteBufAllocator alloc) {
         this.capacity = capacity;
@@ -69,37 +77,62 @@ final class SendBuffer {
     }
 
     /**
-     * A new buffer (the caller releases it) holding bytes {@code offset .. offset + length} counted
-     * from the oldest unacknowledged byte: a retained slice when they lie in one chunk (no copy),
-     * otherwise a buffer from the allocator with the bytes copied in.
+     * A new buffer (the caller releases it) holding a copy of bytes {@code offset .. offset + length}
+     * counted from the oldest unacknowledged byte.
      */
     ByteBuf slice(int offset, int length) {
-        if (offset < 0 || length < 0 || offset + length > size) {
-            throw new IllegalArgumentException("slice " + offset + "+" + length + " outside 0.." + size);
+        ByteBuf copy = alloc.buffer(length, length);
+        try {
+            copyTo(offset, length, copy, 0, false);
+        } catch (RuntimeException e) {
+            copy.release();
+            throw e;
+        }
+        return copy.writerIndex(length);
+    }
+
+    /**
+     * Copies bytes {@code offset .. offset + length}, counted from the oldest unacknowledged byte,
+     * chunk by chunk, summing them when asked; a part that starts at an odd position of the range
+     * has its sum byte-swapped (RFC 1071 2(B)).
+     */
+    @Override
+    public long copyTo(int offset, int length, ByteBuf out, int outIndex, boolean sum) {
+        if (offset < 0 || length < 0 || offset > size - length) {
+            throw new IndexOutOfBoundsException("range " + offset + "+" + length + " outside 0.." + size);
+        }
+        if (length == 0) {
+            return 0;
         }
         int i = 0;
-        int skip = offset;
-        while (i < count && skip >= chunk(i).readableBytes()) {
-            skip -= chunk(i).readableBytes();
+        int start = 0;
+        if (cursorChunk < count && offset >= cursorStart) {
+            i = cursorChunk;
+            start = cursorStart;
+        }
+        while (offset - start >= chunk(i).readableBytes()) {
+            start += chunk(i).readableBytes();
             i++;
         }
-        if (length == 0 || i == count) {
-            return alloc.buffer(0);
-        }
-        ByteBuf first = chunk(i);
-        if (skip + length <= first.readableBytes()) {
-            return first.retainedSlice(first.readerIndex() + skip, length);
-        }
-        ByteBuf copy = alloc.buffer(length, length);
-        int left = length;
-        for (; left > 0; i++) {
-            ByteBuf c = chunk(i);
-            int k = Math.min(left, c.readableBytes() - skip);
-            copy.writeBytes(c, c.readerIndex() + skip, k);
+        cursorChunk = i;
+        cursorStart = start;
+        long total = 0;
+        int done = 0;
+        int skip = offset - start;
+        while (done < length) {
+            ByteBuf c = chunk(i++);
+            int k = Math.min(length - done, c.readableBytes() - skip);
+            int from = c.readerIndex() + skip;
+            if (sum) {
+                long part = Checksum.copyAndAdd(c, from, out, outIndex + done, k);
+                total += (done & 1) == 0 ? part : Checksum.oddPositioned(part);
+            } else {
+                out.setBytes(outIndex + done, c, from, k);
+            }
+            done += k;
             skip = 0;
-            left -= k;
         }
-        return copy;
+        return total;
     }
 
     /** Drops the {@code n} oldest bytes (the peer acknowledged them). */
@@ -108,6 +141,8 @@ final class SendBuffer {
             throw new IllegalArgumentException("remove " + n + " of " + size);
         }
         size -= n;
+        int removed = n;
+        int chunksBefore = count;
         while (n > 0) {
             ByteBuf first = chunk(0);
             int k = Math.min(n, first.readableBytes());
@@ -117,6 +152,14 @@ final class SendBuffer {
                 removeFirst().release();
             }
         }
+        // The cursor's chunk moves down by the chunks dropped and starts earlier by the bytes
+        // dropped (at 0 if it is now the oldest chunk); if it was dropped, start over.
+        cursorChunk -= chunksBefore - count;
+        cursorStart = Math.max(0, cursorStart - removed);
+        if (cursorChunk <= 0) {
+            cursorChunk = 0;
+            cursorStart = 0;
+        }
     }
 
     /** Releases every chunk; the buffer is empty afterwards. */
@@ -125,6 +168,8 @@ final class SendBuffer {
             removeFirst().release();
         }
         size = 0;
+        cursorChunk = 0;
+        cursorStart = 0;
     }
 
     private int chunkSize() {

@@ -936,7 +936,8 @@ public final class TcpConnection implements ConnectionView {
             boolean hadGap = receiveBuffer.hasGap();
             if (skip < len && keep > 0) {
                 ByteBuf payload = seg.payload();
-                int inOrder = receiveBuffer.receive(relative, payload.retainedSlice(payload.readerIndex() + skip, keep));
+                // the buffer keeps a reference to the payload itself (no slice), reading it by index
+                int inOrder = receiveBuffer.receive(relative, payload.retain(), payload.readerIndex() + skip, keep);
                 rcvNxt += inOrder;
                 if (inOrder > 0) {
                     notifyApp(READABLE);
@@ -1546,7 +1547,7 @@ public final class TcpConnection implements ConnectionView {
             }
         }
         if (length > 0) {
-            s.payload(sendBuffer.slice(offset, length));
+            s.payload(sendBuffer, offset, length); // borrowed: the encoder copies it out, nothing is sliced
         }
         host.transmit(this, s);
     }
@@ -1622,7 +1623,7 @@ public final class TcpConnection implements ConnectionView {
             sendBuffer = new SendBuffer(sendBufferSize, host.allocator());
         }
         if (receiveBuffer == null && !applicationClosed) {
-            receiveBuffer = new ReceiveBuffer(receiveBufferSize);
+            receiveBuffer = new ReceiveBuffer(receiveBufferSize, host.allocator());
         }
     }
 

@@ -343,30 +343,17 @@ public final class TcpCodec {
         out.writeShort(0); // checksum, filled in below
         out.writeShort(s.urgentPointer());
         writeOptions(s, out);
-        writePayload(s.payload(), out);
-        int checksum = computeChecksum ? Checksum.tcp(source, destination, out, start, length) : 0;
+        // The payload is copied and summed in one pass (its first byte starts a 16-bit word:
+        // the header is a multiple of 4 bytes), then the pseudo-header and header are added.
+        long payloadSum = s.copyPayloadTo(out, start + headerLength, computeChecksum);
+        out.writerIndex(start + length);
+        int checksum = 0;
+        if (computeChecksum) {
+            long sum = Checksum.add(Checksum.pseudoHeaderSum(source, destination, length), out, start, headerLength);
+            checksum = Checksum.fold(sum + payloadSum);
+        }
         out.setShort(start + CHECKSUM_OFFSET, checksum);
         s.checksum(checksum);
-    }
-
-    /**
-     * Copies the payload's readable bytes to the writer index of {@code out}, by asking the payload
-     * to copy itself out: a composite payload (a segment spanning send-buffer chunks) then copies
-     * component by component, where {@code out.writeBytes(payload)} may first merge it into a new
-     * buffer (Netty's heap buffers read a composite source through one NIO view).
-     */
-    private static void writePayload(ByteBuf payload, ByteBuf out) {
-        int length = payload.readableBytes();
-        if (length == 0) {
-            return;
-        }
-        int at = out.writerIndex();
-        if (out.hasArray()) {
-            payload.getBytes(payload.readerIndex(), out.array(), out.arrayOffset() + at, length);
-        } else {
-            payload.getBytes(payload.readerIndex(), out, at, length);
-        }
-        out.writerIndex(at + length);
     }
 
     private static void writeOptions(TcpSegment s, ByteBuf out) {

@@ -28,6 +28,12 @@ import java.util.Objects;
  * caller releases both the input buffer and the segment, in either order. {@link #payload()}
  * lends the buffer: retain it to keep it beyond the segment's life.
  *
+ * <p>An outgoing segment may instead borrow its payload from a {@link PayloadSource} (a
+ * connection's send buffer, {@link #payload(PayloadSource, int, int)}): then it owns nothing, the
+ * encoder copies the bytes straight from the source, and the loan lasts until the segment is
+ * encoded or cleared. Asking such a segment for {@link #payload()} copies the bytes into a buffer
+ * of its own first (for a trace or a test; the data path never asks).
+ *
  * <h2>Equality</h2>
  * Two segments are equal when every header field except the checksum, every option and the
  * payload bytes are equal. The checksum is left out because it is a property of an encoding (it
@@ -63,6 +69,10 @@ public final class TcpSegment {
     private final int[] sackEdges = new int[2 * MAX_SACK_BLOCKS];
 
     private ByteBuf payload = Unpooled.EMPTY_BUFFER;
+    /** The source a borrowed payload lies in (null: the payload is {@link #payload}). */
+    private PayloadSource lender;
+    private int lentOffset;
+    private int lentLength;
 
     /** An empty segment: all fields zero, no options, no payload. */
     public TcpSegment() {
@@ -286,8 +296,19 @@ public final class TcpSegment {
 
     // ---------------------------------------------------------------- payload
 
-    /** The payload, lent (see the class comment for ownership); never null, possibly empty. */
+    /**
+     * The payload, lent (see the class comment for ownership); never null, possibly empty. A
+     * borrowed payload is copied into a buffer the segment owns first.
+     */
     public ByteBuf payload() {
+        if (lender != null) {
+            ByteBuf copy = Unpooled.buffer(lentLength, lentLength);
+            lender.copyTo(lentOffset, lentLength, copy, 0, false);
+            copy.writerIndex(lentLength);
+            lender = null;
+            payload.release();
+            payload = copy;
+        }
         return payload;
     }
 
@@ -299,15 +320,31 @@ public final class TcpSegment {
     public TcpSegment payload(ByteBuf data) {
         ByteBuf previous = payload;
         payload = Objects.requireNonNull(data, "payload");
+        lender = null;
         if (previous != data) {
             previous.release();
         }
         return this;
     }
 
+    /**
+     * Borrows {@code length} bytes of {@code source}, from {@code offset}, as the payload
+     * (releasing the previous one): nothing is copied or retained until the segment is encoded,
+     * and the source must keep the bytes unchanged until then.
+     */
+    public TcpSegment payload(PayloadSource source, int offset, int length) {
+        payload(Unpooled.EMPTY_BUFFER);
+        if (length > 0) {
+            lender = Objects.requireNonNull(source, "source");
+            lentOffset = offset;
+            lentLength = length;
+        }
+        return this;
+    }
+
     /** Number of payload bytes. */
     public int payloadLength() {
-        return payload.readableBytes();
+        return lender != null ? lentLength : payload.readableBytes();
     }
 
     /**
@@ -316,7 +353,23 @@ public final class TcpSegment {
      */
     public int segmentLength() {
         int controlLength = (has(TcpFlags.SYN) ? 1 : 0) + (has(TcpFlags.FIN) ? 1 : 0);
-        return payload.readableBytes() + controlLength;
+        return payloadLength() + controlLength;
+    }
+
+    /**
+     * Copies the payload to {@code out} at absolute index {@code outIndex} (made writable by the
+     * caller) and returns the checksum sum of its bytes when {@code sum}, as {@link PayloadSource#copyTo}.
+     */
+    long copyPayloadTo(ByteBuf out, int outIndex, boolean sum) {
+        if (lender != null) {
+            return lender.copyTo(lentOffset, lentLength, out, outIndex, sum);
+        }
+        int length = payload.readableBytes();
+        if (sum) {
+            return Checksum.copyAndAdd(payload, payload.readerIndex(), out, outIndex, length);
+        }
+        out.setBytes(outIndex, payload, payload.readerIndex(), length);
+        return 0;
     }
 
     // ---------------------------------------------------------------- lifecycle
@@ -363,7 +416,7 @@ public final class TcpSegment {
                 return false;
             }
         }
-        return ByteBufUtil.equals(payload, s.payload);
+        return ByteBufUtil.equals(payload(), s.payload());
     }
 
     @Override
@@ -373,7 +426,7 @@ public final class TcpSegment {
         for (int i = 0; i < 2 * sackBlockCount; i++) {
             h = 31 * h + sackEdges[i];
         }
-        return 31 * h + payload.readableBytes();
+        return 31 * h + payloadLength();
     }
 
     /**
@@ -393,7 +446,7 @@ public final class TcpSegment {
         if (has(TcpFlags.URG)) {
             sb.append(" urp=").append(urgentPointer);
         }
-        sb.append(" len=").append(payload.readableBytes());
+        sb.append(" len=").append(payloadLength());
         StringBuilder opts = new StringBuilder();
         if (mss >= 0) {
             opts.append(",mss ").append(mss);
