@@ -2,6 +2,7 @@ package io.github.tcp4j.api;
 
 import io.github.tcp4j.core.host.TcpHost;
 import io.github.tcp4j.core.timer.Clock;
+import io.github.tcp4j.core.transport.SegmentReceiver;
 import io.github.tcp4j.core.wire.IpAddress;
 import io.netty.buffer.ByteBuf;
 import java.util.concurrent.CompletableFuture;
@@ -120,6 +121,35 @@ final class EventLoopDriver implements Driver, Runnable {
             return;
         }
         signal();
+    }
+
+    /**
+     * Like {@link #deliver(IpAddress, IpAddress, ByteBuf)} for a segment that arrives as a header
+     * and a payload by reference (both references go with it).
+     */
+    void deliver(IpAddress source, IpAddress destination, ByteBuf header, ByteBuf payload, int index, int length) {
+        if (!inbox.addSegment(source, destination, header, payload, index, length)) {
+            header.release();
+            payload.release();
+            return;
+        }
+        signal();
+    }
+
+    /** What a transport hands arriving segments to: this driver's inbox, in both forms. */
+    SegmentReceiver receiver() {
+        return new SegmentReceiver() {
+            @Override
+            public void receive(IpAddress source, IpAddress destination, ByteBuf segment) {
+                deliver(source, destination, segment);
+            }
+
+            @Override
+            public void receive(IpAddress source, IpAddress destination, ByteBuf header, ByteBuf payload, int index,
+                    int length) {
+                deliver(source, destination, header, payload, index, length);
+            }
+        };
     }
 
     @Override
@@ -299,7 +329,12 @@ final class EventLoopDriver implements Driver, Runnable {
         for (int i = 0; i < batch.size(); i++) {
             if (batch.isSegment(i)) {
                 try {
-                    host.receive(batch.source(i), batch.destination(i), batch.segment(i));
+                    if (batch.payload(i) != null) {
+                        host.receive(batch.source(i), batch.destination(i), batch.segment(i), batch.payload(i),
+                                batch.payloadIndex(i), batch.payloadLength(i));
+                    } else {
+                        host.receive(batch.source(i), batch.destination(i), batch.segment(i));
+                    }
                 } catch (RuntimeException e) {
                     LOG.error("an arriving segment failed", e);
                 }
@@ -362,6 +397,9 @@ final class EventLoopDriver implements Driver, Runnable {
                 for (int i = 0; i < last.size(); i++) {
                     if (last.isSegment(i)) {
                         last.segment(i).release();
+                        if (last.payload(i) != null) {
+                            last.payload(i).release();
+                        }
                     } else {
                         runTask(last.task(i));
                     }

@@ -22,11 +22,19 @@ import java.util.concurrent.atomic.LongAdder;
  * TCP checksums, as Linux's loopback does. It is off in {@code new InMemoryNetwork()}: the stacks
  * then checksum every segment as on any other network, which costs a pass over every byte on
  * each side.
+ *
+ * <h2>Payloads by reference</h2>
+ * A data segment travels as its header plus a reference to the bytes in the sender's send
+ * buffer, which never change once written ({@link SegmentTransport#carriesPayloadByReference()}):
+ * the receiver verifies and keeps them where they lie, and the application's read copies them
+ * out, so each byte is copied twice (into the send buffer, out to the reader), as by the kernel's
+ * loopback. A segment whose payload spans two send-buffer chunks is copied into one buffer.
  */
 public final class InMemoryNetwork {
 
     private final Map<IpAddress, SegmentReceiver> receivers = new ConcurrentHashMap<>();
     private final LongAdder delivered = new LongAdder();
+    private final LongAdder deliveredByReference = new LongAdder();
     private final LongAdder unroutable = new LongAdder();
     private final boolean checksumOffload;
 
@@ -63,7 +71,23 @@ public final class InMemoryNetwork {
                         throw new IllegalStateException(a + " is already on this network");
                     }
                 }
-                return InMemoryNetwork.this::deliver;
+                return new SegmentTransport() {
+                    @Override
+                    public void send(IpAddress source, IpAddress destination, ByteBuf segment) {
+                        deliver(source, destination, segment);
+                    }
+
+                    @Override
+                    public boolean carriesPayloadByReference() {
+                        return true;
+                    }
+
+                    @Override
+                    public void send(IpAddress source, IpAddress destination, ByteBuf header, ByteBuf payload, int index,
+                            int length) {
+                        deliver(source, destination, header, payload, index, length);
+                    }
+                };
             }
 
             @Override
@@ -89,9 +113,27 @@ public final class InMemoryNetwork {
         r.receive(source, destination, segment);
     }
 
+    private void deliver(IpAddress source, IpAddress destination, ByteBuf header, ByteBuf payload, int index, int length) {
+        SegmentReceiver r = receivers.get(destination);
+        if (r == null) {
+            unroutable.increment();
+            header.release();
+            payload.release();
+            return;
+        }
+        delivered.increment();
+        deliveredByReference.increment();
+        r.receive(source, destination, header, payload, index, length);
+    }
+
     /** Segments handed to a stack. */
     public long delivered() {
         return delivered.sum();
+    }
+
+    /** Of the segments handed to a stack, those whose payload went by reference (see the class comment). */
+    public long deliveredByReference() {
+        return deliveredByReference.sum();
     }
 
     /** Segments sent to an address no stack owns (dropped). */

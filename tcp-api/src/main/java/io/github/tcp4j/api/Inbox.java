@@ -11,7 +11,7 @@ import java.util.concurrent.locks.ReentrantLock;
  * once.
  *
  * <p>Built to add nothing to the heap per entry in steady state: entries go into parallel arrays
- * (a segment is its source, destination and buffer; a task is the task and two nulls), and there
+ * (a segment is its source, destination and buffer, or header buffer plus payload by reference; a task is the task and nulls), and there
  * are two such sets of arrays: while the stack works through one batch, producers fill the other,
  * and {@link #take()} swaps them. The arrays double when a batch outgrows them (the busiest moment
  * sets their size, then they are reused). One short lock guards adding and swapping: an add is a
@@ -28,12 +28,18 @@ final class Inbox {
         private Object[] first;
         private IpAddress[] destinations;
         private ByteBuf[] segments;
+        private ByteBuf[] payloads;
+        private int[] payloadIndexes;
+        private int[] payloadLengths;
         private int size;
 
         Batch(int capacity) {
             first = new Object[capacity];
             destinations = new IpAddress[capacity];
             segments = new ByteBuf[capacity];
+            payloads = new ByteBuf[capacity];
+            payloadIndexes = new int[capacity];
+            payloadLengths = new int[capacity];
         }
 
         /** Entries in the batch. */
@@ -61,21 +67,45 @@ final class Inbox {
             return destinations[i];
         }
 
-        /** Entry {@code i}'s segment bytes (the reference goes with the entry). */
+        /**
+         * Entry {@code i}'s segment bytes (the reference goes with the entry): the whole segment, or
+         * its header when the payload came by reference ({@link #payload(int)} not null).
+         */
         ByteBuf segment(int i) {
             return segments[i];
         }
 
-        private void add(Object head, IpAddress destination, ByteBuf segment) {
+        /** The buffer entry {@code i}'s payload lies in, by reference (its reference goes with the entry); null if none. */
+        ByteBuf payload(int i) {
+            return payloads[i];
+        }
+
+        /** Where entry {@code i}'s payload starts in {@link #payload(int)}. */
+        int payloadIndex(int i) {
+            return payloadIndexes[i];
+        }
+
+        /** Entry {@code i}'s payload length. */
+        int payloadLength(int i) {
+            return payloadLengths[i];
+        }
+
+        private void add(Object head, IpAddress destination, ByteBuf segment, ByteBuf payload, int index, int length) {
             if (size == first.length) {
                 int grown = size * 2;
                 first = Arrays.copyOf(first, grown);
                 destinations = Arrays.copyOf(destinations, grown);
                 segments = Arrays.copyOf(segments, grown);
+                payloads = Arrays.copyOf(payloads, grown);
+                payloadIndexes = Arrays.copyOf(payloadIndexes, grown);
+                payloadLengths = Arrays.copyOf(payloadLengths, grown);
             }
             first[size] = head;
             destinations[size] = destination;
             segments[size] = segment;
+            payloads[size] = payload;
+            payloadIndexes[size] = index;
+            payloadLengths[size] = length;
             size++;
         }
 
@@ -84,6 +114,7 @@ final class Inbox {
             Arrays.fill(first, 0, size, null);
             Arrays.fill(destinations, 0, size, null);
             Arrays.fill(segments, 0, size, null);
+            Arrays.fill(payloads, 0, size, null);
             size = 0;
         }
     }
@@ -119,7 +150,7 @@ final class Inbox {
             if (closed) {
                 return false;
             }
-            filling.add(task, null, null);
+            filling.add(task, null, null, null, 0, 0);
             return true;
         } finally {
             lock.unlock();
@@ -133,7 +164,24 @@ final class Inbox {
             if (closed) {
                 return false;
             }
-            filling.add(source, destination, segment);
+            filling.add(source, destination, segment, null, 0, 0);
+            return true;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * Adds a segment that arrived as a header and a payload by reference (both references go with
+     * it); false if closed (the caller keeps them).
+     */
+    boolean addSegment(IpAddress source, IpAddress destination, ByteBuf header, ByteBuf payload, int index, int length) {
+        acquire();
+        try {
+            if (closed) {
+                return false;
+            }
+            filling.add(source, destination, header, payload, index, length);
             return true;
         } finally {
             lock.unlock();

@@ -82,7 +82,7 @@ public final class TcpStack implements AutoCloseable {
             this.driver = loop;
             // Segments go through the loop's inbox; a transport that batches (Ipv4PacketTransport) runs its
             // batch as a task of the loop, whose deliveries then join the inbox in order.
-            SegmentTransport out = transport.open(loop::deliver, task -> {
+            SegmentTransport out = transport.open(loop.receiver(), task -> {
                 try {
                     loop.execute(task);
                 } catch (IllegalStateException closedStack) {

@@ -12,16 +12,18 @@ import io.netty.buffer.ByteBufAllocator;
  * buffer) into chunks from the stack's allocator, held in a ring; the buffer owns the chunks and
  * releases each one when all its bytes are acknowledged, or all at {@link #release()}.
  *
- * <p>Chunks grow with the capacity (a sixteenth of it, 16 KiB to 512 KiB). A segment borrows its
+ * <p>Chunks grow with the capacity (a quarter of it, 16 KiB to 1 MiB). A segment borrows its
  * bytes as a {@link PayloadSource} range: the encoder copies them from the chunks straight into
  * the outgoing buffer, summing them for the checksum in the same pass; nothing is sliced, retained
- * or allocated per segment. A cursor remembers the chunk of the last range copied, so finding the
+ * or allocated per segment. Bytes once written never change or move (a chunk is never grown, only
+ * appended to up to its capacity), so a transport may hand them to a receiver by reference
+ * ({@link #holder}) while the sender appends behind them. A cursor remembers the chunk of the last range copied, so finding the
  * next one (usually at or after it) does not walk the chunks from the oldest.
  */
 final class SendBuffer implements PayloadSource {
 
     private static final int MIN_CHUNK = 16 * 1024;
-    private static final int MAX_CHUNK = 512 * 1024;
+    private static final int MAX_CHUNK = 1024 * 1024;
 
     private int capacity;
     private final ByteBufAllocator alloc;
@@ -64,11 +66,16 @@ final class SendBuffer implements PayloadSource {
         while (left > 0) {
             ByteBuf tail = count == 0 ? null : chunk(count - 1);
             if (tail == null || !tail.isWritable()) {
+                // a bulk sender (a large write, or much buffered) gets a whole chunk, so segments seldom straddle two;
+                // a small one a buffer of its own size (an idle connection holds little)
                 int chunkSize = chunkSize();
-                tail = alloc.buffer(Math.min(chunkSize, Math.max(left, 1024)), chunkSize);
+                int initial = size + n >= chunkSize / 8 ? chunkSize : Math.max(left, 1024);
+                tail = alloc.buffer(Math.min(chunkSize, initial), chunkSize);
                 add(tail);
             }
-            int k = Math.min(left, tail.maxWritableBytes());
+            // never past the chunk's capacity: growing would move its memory, which a receiver may be
+            // reading at that moment (a segment's payload goes by reference on an in-memory network)
+            int k = Math.min(left, tail.writableBytes());
             tail.writeBytes(src, k);
             left -= k;
         }
@@ -104,6 +111,54 @@ final class SendBuffer implements PayloadSource {
         if (length == 0) {
             return 0;
         }
+        locate(offset);
+        int i = cursorChunk;
+        long total = 0;
+        int done = 0;
+        int skip = offset - cursorStart;
+        while (done < length) {
+            ByteBuf c = chunk(i++);
+            int k = Math.min(length - done, c.readableBytes() - skip);
+            int from = c.readerIndex() + skip;
+            if (out == null) {
+                long part = Checksum.add(0, c, from, k);
+                total += (done & 1) == 0 ? part : Checksum.oddPositioned(part);
+            } else if (sum) {
+                long part = Checksum.copyAndAdd(c, from, out, outIndex + done, k);
+                total += (done & 1) == 0 ? part : Checksum.oddPositioned(part);
+            } else {
+                out.setBytes(outIndex + done, c, from, k);
+            }
+            done += k;
+            skip = 0;
+        }
+        return total;
+    }
+
+    /** Sums the range in place, chunk by chunk (see {@link #copyTo}). */
+    @Override
+    public long sum(int offset, int length) {
+        return copyTo(offset, length, null, 0, true);
+    }
+
+    @Override
+    public ByteBuf holder(int offset, int length) {
+        if (offset < 0 || length <= 0 || offset > size - length) {
+            return null;
+        }
+        locate(offset);
+        ByteBuf c = chunk(cursorChunk);
+        return offset - cursorStart + length <= c.readableBytes() ? c : null;
+    }
+
+    @Override
+    public int holderIndex(int offset) {
+        locate(offset);
+        return chunk(cursorChunk).readerIndex() + offset - cursorStart;
+    }
+
+    /** Moves the cursor to the chunk holding byte {@code offset} (0 <= offset < size). */
+    private void locate(int offset) {
         int i = 0;
         int start = 0;
         if (cursorChunk < count && offset >= cursorStart) {
@@ -116,23 +171,6 @@ final class SendBuffer implements PayloadSource {
         }
         cursorChunk = i;
         cursorStart = start;
-        long total = 0;
-        int done = 0;
-        int skip = offset - start;
-        while (done < length) {
-            ByteBuf c = chunk(i++);
-            int k = Math.min(length - done, c.readableBytes() - skip);
-            int from = c.readerIndex() + skip;
-            if (sum) {
-                long part = Checksum.copyAndAdd(c, from, out, outIndex + done, k);
-                total += (done & 1) == 0 ? part : Checksum.oddPositioned(part);
-            } else {
-                out.setBytes(outIndex + done, c, from, k);
-            }
-            done += k;
-            skip = 0;
-        }
-        return total;
     }
 
     /** Drops the {@code n} oldest bytes (the peer acknowledged them). */
@@ -148,7 +186,7 @@ final class SendBuffer implements PayloadSource {
             int k = Math.min(n, first.readableBytes());
             first.skipBytes(k);
             n -= k;
-            if (!first.isReadable() && (first.maxWritableBytes() == 0 || count > 1)) {
+            if (!first.isReadable() && (!first.isWritable() || count > 1)) {
                 removeFirst().release();
             }
         }
@@ -173,7 +211,7 @@ final class SendBuffer implements PayloadSource {
     }
 
     private int chunkSize() {
-        return Integer.highestOneBit(Math.max(MIN_CHUNK, Math.min(MAX_CHUNK, capacity / 16)));
+        return Integer.highestOneBit(Math.max(MIN_CHUNK, Math.min(MAX_CHUNK, capacity / 4)));
     }
 
     private ByteBuf chunk(int i) {

@@ -935,9 +935,9 @@ public final class TcpConnection implements ConnectionView {
             int keep = (int) Math.max(0, Math.min(len - skip, room));
             boolean hadGap = receiveBuffer.hasGap();
             if (skip < len && keep > 0) {
-                ByteBuf payload = seg.payload();
-                // the buffer keeps a reference to the payload itself (no slice), reading it by index
-                int inOrder = receiveBuffer.receive(relative, payload.retain(), payload.readerIndex() + skip, keep);
+                // the buffer keeps a reference to the payload's buffer itself (no slice), reading it by index
+                ByteBuf payload = seg.payloadBuffer();
+                int inOrder = receiveBuffer.receive(relative, payload.retain(), seg.payloadIndex() + skip, keep);
                 rcvNxt += inOrder;
                 if (inOrder > 0) {
                     notifyApp(READABLE);

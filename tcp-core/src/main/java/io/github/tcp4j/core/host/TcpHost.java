@@ -86,6 +86,12 @@ public final class TcpHost implements SimNode, ConnectionHost {
     private final TcpSegment outgoing = new TcpSegment();
     private final TcpConnection closedView;
     private final TcpConnection timeWaitView;
+    /**
+     * The smallest payload sent by reference on a transport that can: below it the receiver copies
+     * the bytes anyway (it coalesces small payloads) and the extra header buffer and reference
+     * count would cost more than the copy they spare.
+     */
+    private static final int BY_REFERENCE_MIN = 4096;
     private IpAddress currentSource;
     private IpAddress currentDestination;
     private boolean redispatch;
@@ -339,6 +345,40 @@ public final class TcpHost implements SimNode, ConnectionHost {
             bytes.release();
             throw e;
         }
+        dispatchIncoming(source, destination);
+    }
+
+    /**
+     * A segment arrived as a header and a payload by reference (takes over both references).
+     * Bad input is counted and dropped.
+     */
+    @Override
+    public void receive(IpAddress source, IpAddress destination, ByteBuf header, ByteBuf payload, int index, int length) {
+        stats.segmentsReceived++;
+        if (!addresses.contains(destination)) {
+            stats.notForUs++;
+            header.release();
+            payload.release();
+            return;
+        }
+        try {
+            TcpCodec.decodeAndTakeOver(header, payload, index, length, source, destination, incoming, !checksumOffload);
+        } catch (MalformedPacketException e) {
+            header.release();
+            payload.release();
+            stats.malformed++;
+            LOG.debug("{}: dropped a malformed segment from {}: {}", name, source, e.getMessage());
+            return;
+        } catch (RuntimeException e) {
+            header.release();
+            payload.release();
+            throw e;
+        }
+        dispatchIncoming(source, destination);
+    }
+
+    /** Hands the decoded {@code incoming} to its connection, listener or TIME-WAIT record; clears it. */
+    private void dispatchIncoming(IpAddress source, IpAddress destination) {
         try {
             if (incoming.sourcePort() == 0 || incoming.destinationPort() == 0) {
                 stats.badPort++;
@@ -471,6 +511,10 @@ public final class TcpHost implements SimNode, ConnectionHost {
     }
 
     private void send(IpAddress source, IpAddress destination, TcpSegment segment) {
+        if (segment.payloadLength() >= BY_REFERENCE_MIN && transport.carriesPayloadByReference() && segment.payloadInOneBuffer()) {
+            sendByReference(source, destination, segment);
+            return;
+        }
         ByteBuf bytes;
         try {
             bytes = TcpCodec.encode(segment, source, destination, alloc, !checksumOffload);
@@ -479,6 +523,23 @@ public final class TcpHost implements SimNode, ConnectionHost {
         }
         stats.segmentsSent++;
         transport.send(source, destination, bytes);
+    }
+
+    /** The header alone is encoded; the payload goes by reference to where it lies (the send buffer). */
+    private void sendByReference(IpAddress source, IpAddress destination, TcpSegment segment) {
+        ByteBuf header;
+        ByteBuf payload;
+        int index;
+        int length = segment.payloadLength();
+        try {
+            header = TcpCodec.encodeHeader(segment, source, destination, alloc, !checksumOffload);
+            payload = segment.payloadBuffer().retain();
+            index = segment.payloadIndex();
+        } finally {
+            segment.clear();
+        }
+        stats.segmentsSent++;
+        transport.send(source, destination, header, payload, index, length);
     }
 
     @Override

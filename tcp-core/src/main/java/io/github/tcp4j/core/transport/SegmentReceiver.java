@@ -19,4 +19,23 @@ public interface SegmentReceiver {
 
     /** One segment arrived, addressed from {@code source} to {@code destination}. */
     void receive(IpAddress source, IpAddress destination, ByteBuf segment);
+
+    /**
+     * One segment arrived as a header part and a payload by reference, bytes
+     * {@code index .. index + length} of {@code payload} (see
+     * {@link SegmentTransport#carriesPayloadByReference()}); takes over one reference to each and
+     * must not change {@code payload}'s indices or bytes. The default copies both into one buffer
+     * and calls {@link #receive(IpAddress, IpAddress, ByteBuf)}.
+     */
+    default void receive(IpAddress source, IpAddress destination, ByteBuf header, ByteBuf payload, int index, int length) {
+        ByteBuf whole;
+        try {
+            whole = header.alloc().buffer(header.readableBytes() + length);
+            whole.writeBytes(header, header.readerIndex(), header.readableBytes()).writeBytes(payload, index, length);
+        } finally {
+            header.release();
+            payload.release();
+        }
+        receive(source, destination, whole);
+    }
 }

@@ -25,4 +25,33 @@ public interface SegmentTransport {
      * and counted, as an IP network would.
      */
     void send(IpAddress source, IpAddress destination, ByteBuf segment);
+
+    /**
+     * True if this transport takes segments as a header plus a payload by reference
+     * ({@link #send(IpAddress, IpAddress, ByteBuf, ByteBuf, int, int)}) without copying them
+     * together: an in-memory network whose receiver reads the payload where the sender keeps it
+     * (its send buffer, whose bytes never change). A stack then encodes only headers and hands on
+     * its send buffer's bytes by reference, sparing a copy of every byte. False by default.
+     */
+    default boolean carriesPayloadByReference() {
+        return false;
+    }
+
+    /**
+     * Sends a segment given as its encoded header and options ({@code header}, checksum filled in
+     * over the whole segment) and its payload, bytes {@code index .. index + length} of
+     * {@code payload}. Takes over one reference to each; {@code payload}'s indices are neither read
+     * nor moved. The default copies both into one buffer and calls {@link #send(IpAddress, IpAddress, ByteBuf)}.
+     */
+    default void send(IpAddress source, IpAddress destination, ByteBuf header, ByteBuf payload, int index, int length) {
+        ByteBuf whole;
+        try {
+            whole = header.alloc().buffer(header.readableBytes() + length);
+            whole.writeBytes(header, header.readerIndex(), header.readableBytes()).writeBytes(payload, index, length);
+        } finally {
+            header.release();
+            payload.release();
+        }
+        send(source, destination, whole);
+    }
 }

@@ -21,4 +21,20 @@ public interface PayloadSource {
      * @throws IndexOutOfBoundsException if the range lies outside the source
      */
     long copyTo(int offset, int length, ByteBuf out, int outIndex, boolean sum);
+
+    /**
+     * The checksum sum of {@code length} bytes from {@code offset}, counted from the first of them
+     * (as {@link Checksum#add} returns it), without copying them.
+     */
+    long sum(int offset, int length);
+
+    /**
+     * The buffer that holds all of the {@code length} bytes from {@code offset}, at
+     * {@link #holderIndex(int)}, lent (retain it to keep it; its bytes there never change); null
+     * if they span several buffers.
+     */
+    ByteBuf holder(int offset, int length);
+
+    /** Where in {@link #holder(int, int)}'s buffer the byte at {@code offset} lies. */
+    int holderIndex(int offset);
 }

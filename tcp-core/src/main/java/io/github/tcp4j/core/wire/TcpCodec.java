@@ -118,6 +118,46 @@ public final class TcpCodec {
         into.payload(in);
     }
 
+    /**
+     * Like {@link #decodeAndTakeOver(ByteBuf, IpAddress, IpAddress, TcpSegment, boolean)} for a
+     * segment that arrives as two parts: {@code header} (exactly the header and options) and the
+     * payload, bytes {@code index .. index + length} of {@code payload} (carried by reference,
+     * see {@link io.github.tcp4j.core.transport.SegmentTransport#carriesPayloadByReference()}).
+     * The checksum is verified over both. On success the segment takes over the reference to
+     * {@code payload} (held by reference, no slice) and {@code header} is released; on failure
+     * {@code into} is left cleared and both references are still the caller's.
+     *
+     * @throws MalformedPacketException if the header is malformed, is not exactly
+     *     {@code header}'s readable bytes, or the checksum is wrong
+     */
+    public static void decodeAndTakeOver(ByteBuf header, ByteBuf payload, int index, int length, IpAddress source,
+            IpAddress destination, TcpSegment into, boolean verifyChecksum) throws MalformedPacketException {
+        int headerLength = header.readableBytes();
+        try {
+            parse(header, into.clear());
+            int declared = (header.getUnsignedByte(header.readerIndex() + 12) >>> 4) * 4;
+            if (declared != headerLength) {
+                throw new MalformedPacketException(MalformedReason.TCP_DATA_OFFSET_BEYOND_BUFFER,
+                        "data offset " + declared + " bytes, header part has " + headerLength);
+            }
+            if (verifyChecksum) {
+                // RFC 9293 3.1 and MUST-3: pseudo-header, header and data; the data starts a 16-bit word
+                long sum = Checksum.add(Checksum.pseudoHeaderSum(source, destination, headerLength + length), header,
+                        header.readerIndex(), headerLength);
+                if (Checksum.fold(sum + Checksum.add(0, payload, index, length)) != 0) {
+                    throw new MalformedPacketException(MalformedReason.TCP_BAD_CHECKSUM,
+                            "checksum 0x" + Integer.toHexString(header.getUnsignedShort(header.readerIndex() + CHECKSUM_OFFSET))
+                                    + " does not match " + source + " -> " + destination + ", " + (headerLength + length) + " bytes");
+                }
+            }
+        } catch (MalformedPacketException e) {
+            into.clear();
+            throw e;
+        }
+        header.release();
+        into.payload(payload, index, length);
+    }
+
     private static MalformedPacketException badChecksum(ByteBuf in, IpAddress source, IpAddress destination, int length) {
         return new MalformedPacketException(MalformedReason.TCP_BAD_CHECKSUM,
                 "checksum 0x" + Integer.toHexString(in.getUnsignedShort(in.readerIndex() + CHECKSUM_OFFSET))
@@ -322,17 +362,57 @@ public final class TcpCodec {
     }
 
     private static void encode(TcpSegment s, IpAddress source, IpAddress destination, ByteBuf out, boolean computeChecksum) {
+        int headerLength = checkedHeaderLength(s, source, destination);
+        int length = headerLength + s.payloadLength();
+        int start = out.writerIndex();
+        out.ensureWritable(length);
+        writeHeader(s, headerLength, out);
+        // The payload is copied and summed in one go (its first byte starts a 16-bit word: the
+        // header is a multiple of 4 bytes), then the pseudo-header and header are added.
+        long payloadSum = s.copyPayloadTo(out, start + headerLength, computeChecksum);
+        out.writerIndex(start + length);
+        fillChecksum(s, source, destination, out, start, headerLength, length, payloadSum, computeChecksum);
+    }
+
+    /**
+     * Encodes only the header and options of {@code s} into a new buffer from {@code alloc}, with
+     * the checksum computed over the pseudo-header, the header and the payload's bytes where they
+     * lie (read, not copied): for a transport that carries the payload by reference beside the
+     * header ({@link io.github.tcp4j.core.transport.SegmentTransport#carriesPayloadByReference()}).
+     * The caller owns the returned buffer.
+     *
+     * @param computeChecksum as in {@link #encode(TcpSegment, IpAddress, IpAddress, ByteBufAllocator, boolean)}
+     * @throws IllegalArgumentException as {@link #encode(TcpSegment, IpAddress, IpAddress, ByteBufAllocator)}
+     */
+    public static ByteBuf encodeHeader(TcpSegment s, IpAddress source, IpAddress destination, ByteBufAllocator alloc,
+            boolean computeChecksum) {
+        int headerLength = checkedHeaderLength(s, source, destination);
+        ByteBuf out = alloc.buffer(headerLength, headerLength);
+        try {
+            writeHeader(s, headerLength, out);
+            long payloadSum = computeChecksum ? s.payloadSum() : 0;
+            fillChecksum(s, source, destination, out, 0, headerLength, headerLength + s.payloadLength(), payloadSum,
+                    computeChecksum);
+            return out;
+        } catch (RuntimeException e) {
+            out.release();
+            throw e;
+        }
+    }
+
+    private static int checkedHeaderLength(TcpSegment s, IpAddress source, IpAddress destination) {
         if (source.isV4() != destination.isV4()) {
             throw new IllegalArgumentException("mixed address families: " + source + " -> " + destination);
         }
-        int optionsLength = optionsLength(s);
-        int headerLength = TcpSegment.MIN_HEADER_LENGTH + optionsLength;
+        int headerLength = TcpSegment.MIN_HEADER_LENGTH + optionsLength(s);
         int length = headerLength + s.payloadLength();
         if (length > 0xFFFF) {
             throw new IllegalArgumentException("segment of " + length + " bytes exceeds 65535");
         }
-        int start = out.writerIndex();
-        out.ensureWritable(length);
+        return headerLength;
+    }
+
+    private static void writeHeader(TcpSegment s, int headerLength, ByteBuf out) {
         out.writeShort(s.sourcePort());
         out.writeShort(s.destinationPort());
         out.writeInt(s.seq());
@@ -343,10 +423,11 @@ public final class TcpCodec {
         out.writeShort(0); // checksum, filled in below
         out.writeShort(s.urgentPointer());
         writeOptions(s, out);
-        // The payload is copied and summed in one pass (its first byte starts a 16-bit word:
-        // the header is a multiple of 4 bytes), then the pseudo-header and header are added.
-        long payloadSum = s.copyPayloadTo(out, start + headerLength, computeChecksum);
-        out.writerIndex(start + length);
+    }
+
+    /** RFC 9293 3.1: the checksum over pseudo-header, header and payload (whose sum is given). */
+    private static void fillChecksum(TcpSegment s, IpAddress source, IpAddress destination, ByteBuf out, int start,
+            int headerLength, int length, long payloadSum, boolean computeChecksum) {
         int checksum = 0;
         if (computeChecksum) {
             long sum = Checksum.add(Checksum.pseudoHeaderSum(source, destination, length), out, start, headerLength);

@@ -69,10 +69,13 @@ public final class TcpSegment {
     private final int[] sackEdges = new int[2 * MAX_SACK_BLOCKS];
 
     private ByteBuf payload = Unpooled.EMPTY_BUFFER;
-    /** The source a borrowed payload lies in (null: the payload is {@link #payload}). */
+    /** The source a borrowed payload lies in (null: the payload is {@link #payload} or {@link #held}). */
     private PayloadSource lender;
     private int lentOffset;
     private int lentLength;
+    /** A payload held by reference: bytes {@code heldIndex ..} of this buffer, one reference owned (null: none). */
+    private ByteBuf held;
+    private int heldIndex;
 
     /** An empty segment: all fields zero, no options, no payload. */
     public TcpSegment() {
@@ -308,6 +311,12 @@ public final class TcpSegment {
             lender = null;
             payload.release();
             payload = copy;
+        } else if (held != null) {
+            ByteBuf slice = held.retainedSlice(heldIndex, lentLength);
+            held.release();
+            held = null;
+            payload.release();
+            payload = slice;
         }
         return payload;
     }
@@ -321,6 +330,10 @@ public final class TcpSegment {
         ByteBuf previous = payload;
         payload = Objects.requireNonNull(data, "payload");
         lender = null;
+        if (held != null) {
+            held.release();
+            held = null;
+        }
         if (previous != data) {
             previous.release();
         }
@@ -342,9 +355,67 @@ public final class TcpSegment {
         return this;
     }
 
+    /**
+     * Makes bytes {@code index .. index + length} of {@code buf} the payload, by reference: no
+     * slice is made, {@code buf}'s indices are neither read nor moved, and the segment takes over
+     * the caller's reference to {@code buf} (released with the segment). The previous payload is
+     * released.
+     */
+    public TcpSegment payload(ByteBuf buf, int index, int length) {
+        payload(Unpooled.EMPTY_BUFFER);
+        if (length == 0) {
+            buf.release();
+        } else {
+            held = buf;
+            heldIndex = index;
+            lentLength = length;
+        }
+        return this;
+    }
+
+    /**
+     * True when the payload's bytes lie in one buffer that {@link #payloadBuffer()} can lend
+     * without copying (an empty payload too).
+     */
+    public boolean payloadInOneBuffer() {
+        return lender == null || lender.holder(lentOffset, lentLength) != null;
+    }
+
+    /**
+     * The buffer that holds the payload's bytes at {@link #payloadIndex()} (lent: retain it to
+     * keep it): the payload buffer itself, the buffer it is held by reference in, or the
+     * source's buffer a borrowed payload lies in (copied into a buffer of the segment's own first
+     * if it spans several).
+     */
+    public ByteBuf payloadBuffer() {
+        if (held != null) {
+            return held;
+        }
+        if (lender != null) {
+            ByteBuf b = lender.holder(lentOffset, lentLength);
+            return b != null ? b : payload();
+        }
+        return payload;
+    }
+
+    /** Where in {@link #payloadBuffer()} the payload starts. */
+    public int payloadIndex() {
+        if (held != null) {
+            return heldIndex;
+        }
+        if (lender != null) {
+            ByteBuf b = lender.holder(lentOffset, lentLength);
+            if (b != null) {
+                return lender.holderIndex(lentOffset);
+            }
+            payload();
+        }
+        return payload.readerIndex();
+    }
+
     /** Number of payload bytes. */
     public int payloadLength() {
-        return lender != null ? lentLength : payload.readableBytes();
+        return lender != null || held != null ? lentLength : payload.readableBytes();
     }
 
     /**
@@ -364,12 +435,22 @@ public final class TcpSegment {
         if (lender != null) {
             return lender.copyTo(lentOffset, lentLength, out, outIndex, sum);
         }
-        int length = payload.readableBytes();
+        ByteBuf from = held != null ? held : payload;
+        int index = held != null ? heldIndex : payload.readerIndex();
+        int length = payloadLength();
         if (sum) {
-            return Checksum.copyAndAdd(payload, payload.readerIndex(), out, outIndex, length);
+            return Checksum.copyAndAdd(from, index, out, outIndex, length);
         }
-        out.setBytes(outIndex, payload, payload.readerIndex(), length);
+        out.setBytes(outIndex, from, index, length);
         return 0;
+    }
+
+    /** The checksum sum of the payload's bytes (as {@link Checksum#add} returns it), read where they lie. */
+    long payloadSum() {
+        if (lender != null) {
+            return lender.sum(lentOffset, lentLength);
+        }
+        return held != null ? Checksum.add(0, held, heldIndex, lentLength) : Checksum.add(0, payload, payload.readerIndex(), payload.readableBytes());
     }
 
     // ---------------------------------------------------------------- lifecycle
