@@ -57,6 +57,12 @@ final class EventLoopDriver implements Driver, Runnable {
     private static final long SPIN_NANOS = TimeUnit.MICROSECONDS.toNanos(
             Long.getLong("io.github.tcp4j.spinMicros", 50));
     private static final boolean SPIN = SPIN_NANOS > 0 && Runtime.getRuntime().availableProcessors() > 1;
+    /**
+     * How late a timer may fire rather than wake the sleeping loop early for it: a holder that
+     * moved the next deadline earlier (a re-armed timer, the wheel's next cascade) wakes the loop
+     * only if the loop would otherwise sleep past it by more than this.
+     */
+    private static final long TIMER_SLACK_NANOS = TimeUnit.MILLISECONDS.toNanos(2);
     /** How soon the loop looks again when a caller held the lock (a timer tick). */
     private static final long BUSY_RETRY_NANOS = TimeUnit.MILLISECONDS.toNanos(1);
 
@@ -223,13 +229,15 @@ final class EventLoopDriver implements Driver, Runnable {
             return false;
         }
         long until = System.nanoTime() + SPIN_NANOS;
-        do {
+        for (int i = 1; ; i++) {
             Thread.onSpinWait();
             if (call.isDone() || (!inbox.isEmpty() && !lock.isLocked())) {
                 return true;
             }
-        } while (System.nanoTime() - until < 0);
-        return false;
+            if ((i & 15) == 0 && System.nanoTime() - until >= 0) { // the clock costs more than a look
+                return false;
+            }
+        }
     }
 
     @Override
@@ -291,7 +299,8 @@ final class EventLoopDriver implements Driver, Runnable {
             // The loop alone watches timers: wake it if it sleeps past the next deadline (a holder
             // scheduled an earlier timer). Read after letting go, so that a loop that announces its
             // sleep at the same moment either sees the new hint or is seen here (see run()).
-            if (nextDeadlineHint < loopWakeAt) {
+            long wakeAt = loopWakeAt;
+            if (wakeAt != Long.MIN_VALUE && nextDeadlineHint < wakeAt - TIMER_SLACK_NANOS) {
                 LockSupport.unpark(thread);
             }
             if (inbox.isEmpty()) {
