@@ -100,7 +100,7 @@ final class EventLoopDriver implements Driver, Runnable {
             return work.get();
         }
         checkRunning();
-        lock.lock();
+        lockStack();
         try {
             runPending();
             return work.get();
@@ -168,7 +168,7 @@ final class EventLoopDriver implements Driver, Runnable {
             throw ownThread();
         }
         checkRunning();
-        lock.lock();
+        lockStack();
         try {
             runPending();
             call.run();
@@ -257,6 +257,21 @@ final class EventLoopDriver implements Driver, Runnable {
         } catch (ExecutionException e) {
             return true; // completed, exceptionally: the caller's next attempt reports it
         }
+    }
+
+    /**
+     * Takes the stack lock, trying a while before queueing for it: holders keep it for one call or
+     * one batch of arrivals, and queueing would park this thread and allocate a node of the
+     * lock's wait queue.
+     */
+    private void lockStack() {
+        for (int i = 0; i < 64; i++) {
+            if (lock.tryLock()) {
+                return;
+            }
+            Thread.onSpinWait();
+        }
+        lock.lock();
     }
 
     private static IllegalStateException ownThread() {
