@@ -28,14 +28,6 @@ public interface SegmentReceiver {
      * and calls {@link #receive(IpAddress, IpAddress, ByteBuf)}.
      */
     default void receive(IpAddress source, IpAddress destination, ByteBuf header, ByteBuf payload, int index, int length) {
-        ByteBuf whole;
-        try {
-            whole = header.alloc().buffer(header.readableBytes() + length);
-            whole.writeBytes(header, header.readerIndex(), header.readableBytes()).writeBytes(payload, index, length);
-        } finally {
-            header.release();
-            payload.release();
-        }
-        receive(source, destination, whole);
+        receive(source, destination, SegmentParts.join(header, payload, index, length));
     }
 }

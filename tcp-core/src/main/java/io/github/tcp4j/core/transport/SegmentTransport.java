@@ -44,14 +44,6 @@ public interface SegmentTransport {
      * nor moved. The default copies both into one buffer and calls {@link #send(IpAddress, IpAddress, ByteBuf)}.
      */
     default void send(IpAddress source, IpAddress destination, ByteBuf header, ByteBuf payload, int index, int length) {
-        ByteBuf whole;
-        try {
-            whole = header.alloc().buffer(header.readableBytes() + length);
-            whole.writeBytes(header, header.readerIndex(), header.readableBytes()).writeBytes(payload, index, length);
-        } finally {
-            header.release();
-            payload.release();
-        }
-        send(source, destination, whole);
+        send(source, destination, SegmentParts.join(header, payload, index, length));
     }
 }
