@@ -13,10 +13,17 @@ final class SegmentParts {
      * of {@code payload}; releases both inputs, whatever happens.
      */
     static ByteBuf join(ByteBuf header, ByteBuf payload, int index, int length) {
+        ByteBuf whole = null;
         try {
-            ByteBuf whole = header.alloc().buffer(header.readableBytes() + length);
-            return whole.writeBytes(header, header.readerIndex(), header.readableBytes()).writeBytes(payload, index, length);
+            whole = header.alloc().buffer(header.readableBytes() + length);
+            whole.writeBytes(header, header.readerIndex(), header.readableBytes()).writeBytes(payload, index, length);
+            ByteBuf joined = whole;
+            whole = null;
+            return joined;
         } finally {
+            if (whole != null) {
+                whole.release(); // the copy failed (a range outside the payload): nothing leaks
+            }
             header.release();
             payload.release();
         }

@@ -55,15 +55,11 @@ public final class Checksum {
             return addByteBuf(sum, buf, index, length);
         }
         if (buf.hasArray()) {
+            checkRange(buf, index, length); // a pooled buffer's array is its pool's whole chunk
             return sum + toBigEndian(addArray(buf.array(), buf.arrayOffset() + index, length));
         }
         if (MEMORY && buf.hasMemoryAddress()) {
-            if (index < 0 || length < 0 || index > buf.capacity() - length) {
-                throw new IndexOutOfBoundsException("index " + index + " length " + length + " capacity " + buf.capacity());
-            }
-            if (buf.refCnt() == 0) {
-                throw new IllegalReferenceCountException(0);
-            }
+            checkRange(buf, index, length);
             return sum + toBigEndian(addMemory(buf.memoryAddress() + index, length));
         }
         byte[] scratch = SCRATCH.get();
@@ -99,9 +95,6 @@ public final class Checksum {
             if (MEMORY && src.hasMemoryAddress() && dst.hasMemoryAddress()) {
                 checkRange(src, srcIndex, length);
                 checkRange(dst, dstIndex, length);
-                if (src.refCnt() == 0 || dst.refCnt() == 0) {
-                    throw new IllegalReferenceCountException(0);
-                }
                 long to = dst.memoryAddress() + dstIndex;
                 PlatformDependent.copyMemory(src.memoryAddress() + srcIndex, to, length);
                 return toBigEndian(addMemory(to, length));
@@ -120,9 +113,13 @@ public final class Checksum {
         return ((x & 0xFF) << 8) | (x >>> 8);
     }
 
+    /** What a buffer's own getters check before a read: the range within its capacity, the buffer not released. */
     private static void checkRange(ByteBuf buf, int index, int length) {
         if (index < 0 || length < 0 || index > buf.capacity() - length) {
             throw new IndexOutOfBoundsException("index " + index + " length " + length + " capacity " + buf.capacity());
+        }
+        if (buf.refCnt() == 0) {
+            throw new IllegalReferenceCountException(0);
         }
     }
 
