@@ -123,6 +123,8 @@ final class Inbox {
     private Batch filling;
     private Batch spare;
     private boolean closed;
+    /** Entries in the batch being filled, written under the lock, read without it. */
+    private volatile int waiting;
 
     Inbox(int initialCapacity) {
         filling = new Batch(initialCapacity);
@@ -151,6 +153,7 @@ final class Inbox {
                 return false;
             }
             filling.add(task, null, null, null, 0, 0);
+            waiting = filling.size;
             return true;
         } finally {
             lock.unlock();
@@ -165,6 +168,7 @@ final class Inbox {
                 return false;
             }
             filling.add(source, destination, segment, null, 0, 0);
+            waiting = filling.size;
             return true;
         } finally {
             lock.unlock();
@@ -182,20 +186,19 @@ final class Inbox {
                 return false;
             }
             filling.add(source, destination, header, payload, index, length);
+            waiting = filling.size;
             return true;
         } finally {
             lock.unlock();
         }
     }
 
-    /** True if nothing waits. */
+    /**
+     * True if nothing waits. Lock-free (a volatile count kept beside the batch being filled): a
+     * helper watching for work asks this in a loop, and must not make producers queue for the lock.
+     */
     boolean isEmpty() {
-        acquire();
-        try {
-            return filling.size == 0;
-        } finally {
-            lock.unlock();
-        }
+        return waiting == 0;
     }
 
     /**
@@ -203,6 +206,9 @@ final class Inbox {
      * {@link #recycle}; null if nothing waits. One thread at a time takes (the stack lock's holder), one batch at a time.
      */
     Batch take() {
+        if (waiting == 0) {
+            return null; // nothing added yet (an add in progress is seen by the holder's next look)
+        }
         acquire();
         try {
             if (filling.size == 0) {
@@ -211,6 +217,7 @@ final class Inbox {
             Batch b = filling;
             filling = spare;
             spare = null;
+            waiting = 0;
             return b;
         } finally {
             lock.unlock();
