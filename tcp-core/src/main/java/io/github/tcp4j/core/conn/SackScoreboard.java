@@ -119,12 +119,27 @@ final class SackScoreboard {
 
     /** True if {@code seq} is SACKed. */
     boolean isSacked(int seq) {
+        return endOfSackedAt(seq) != seq;
+    }
+
+    /** The right edge of the SACKed range holding {@code seq}, or {@code seq} when it is not SACKed. */
+    int endOfSackedAt(int seq) {
         for (int i = 0; i < count; i++) {
             if (SeqNum.le(left[i], seq) && SeqNum.lt(seq, right[i])) {
-                return true;
+                return right[i];
             }
         }
-        return false;
+        return seq;
+    }
+
+    /** The left edge of the first SACKed range above {@code seq}, or {@code seq} when none. */
+    int nextSackedAbove(int seq) {
+        for (int i = 0; i < count; i++) {
+            if (SeqNum.gt(left[i], seq)) {
+                return left[i];
+            }
+        }
+        return seq;
     }
 
     /** Bytes SACKed within [from, to). */

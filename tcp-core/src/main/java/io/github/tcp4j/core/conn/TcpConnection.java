@@ -1102,7 +1102,7 @@ public final class TcpConnection implements ConnectionView {
         boolean sent = false;
         while (SeqNum.lt(retransmitNext, sndNxt)) {
             if (scoreboard != null && scoreboard.isSacked(retransmitNext)) {
-                retransmitNext = skipSacked(retransmitNext);
+                retransmitNext = scoreboard.endOfSackedAt(retransmitNext);
                 continue;
             }
             long room = cc.cwnd() - outstandingSinceTimeout();
@@ -1111,7 +1111,7 @@ public final class TcpConnection implements ConnectionView {
             }
             int limit = sndMss;
             if (scoreboard != null) {
-                int nextSacked = nextSackedAbove(retransmitNext);
+                int nextSacked = scoreboard.nextSackedAbove(retransmitNext);
                 if (nextSacked != retransmitNext) {
                     limit = (int) Math.min(limit, SeqNum.distance(retransmitNext, nextSacked));
                 }
@@ -1125,25 +1125,6 @@ public final class TcpConnection implements ConnectionView {
             sent = true;
         }
         return sent;
-    }
-
-    private int skipSacked(int seq) {
-        for (int i = 0; i < scoreboard.ranges(); i++) {
-            if (SeqNum.le(scoreboard.left(i), seq) && SeqNum.lt(seq, scoreboard.right(i))) {
-                return scoreboard.right(i);
-            }
-        }
-        return seq;
-    }
-
-    /** The left edge of the first SACKed range above {@code seq}, or {@code seq} when none. */
-    private int nextSackedAbove(int seq) {
-        for (int i = 0; i < scoreboard.ranges(); i++) {
-            if (SeqNum.gt(scoreboard.left(i), seq)) {
-                return scoreboard.left(i);
-            }
-        }
-        return seq;
     }
 
     /**

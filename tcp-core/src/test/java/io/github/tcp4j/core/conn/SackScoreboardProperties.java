@@ -194,6 +194,18 @@ class SackScoreboardProperties {
         int[] holeEnd = new int[1];
         for (int probe = m.una; probe <= m.nxt; probe += Math.max(1, (m.nxt - m.una) / 7)) {
             assertEquals(probe < m.nxt && m.sacked[probe], board.isSacked(m.base + probe), where + " isSacked " + probe);
+            int end = probe; // the model's end of the SACKed run holding probe, and its next SACKed byte above probe
+            while (end < m.nxt && m.sacked[end]) {
+                end++;
+            }
+            assertEquals(m.base + end, board.endOfSackedAt(m.base + probe), where + " endOfSackedAt " + probe);
+            int above = probe + 1;
+            while (above < m.nxt && !(m.sacked[above] && !m.sacked[above - 1])) {
+                above++;
+            }
+            boolean anyAbove = above < m.nxt;
+            assertEquals(anyAbove ? m.base + above : m.base + probe, board.nextSackedAbove(m.base + probe),
+                    where + " nextSackedAbove " + probe);
             // HighRxt anywhere in the window
             assertEquals(m.pipe(probe, mss), board.pipe(una, m.base + m.nxt, m.base + probe, mss), where + " pipe, HighRxt " + probe);
             for (boolean lostOnly : new boolean[] {true, false}) {
