@@ -34,6 +34,8 @@ final class SendBuffer implements PayloadSource {
     /** The chunk the last copy started in, and its first byte's offset from the oldest byte. */
     private int cursorChunk;
     private int cursorStart;
+    /** A whole chunk emptied by acknowledgements, kept for the next chunk needed (null: none). */
+    private ByteBuf spare;
 
     SendBuffer(int capacity, ByteBufAllocator alloc) {
         this.capacity = capacity;
@@ -70,7 +72,12 @@ final class SendBuffer implements PayloadSource {
                 // a small one a buffer of its own size (an idle connection holds little)
                 int chunkSize = chunkSize();
                 int initial = size + n >= chunkSize / 8 ? chunkSize : Math.max(left, 1024);
-                tail = alloc.buffer(Math.min(chunkSize, initial), chunkSize);
+                if (initial >= chunkSize && spare != null && spare.capacity() == chunkSize && spare.refCnt() == 1) {
+                    tail = spare.clear(); // the chunk emptied last: its memory is likely still in the cache
+                    spare = null;
+                } else {
+                    tail = alloc.buffer(Math.min(chunkSize, initial), chunkSize);
+                }
                 add(tail);
             }
             // never past the chunk's capacity: growing would move its memory, which a receiver may be
@@ -187,7 +194,7 @@ final class SendBuffer implements PayloadSource {
             first.skipBytes(k);
             n -= k;
             if (!first.isReadable() && (!first.isWritable() || count > 1)) {
-                removeFirst().release();
+                retire(removeFirst());
             }
         }
         // The cursor's chunk moves down by the chunks dropped and starts earlier by the bytes
@@ -205,9 +212,30 @@ final class SendBuffer implements PayloadSource {
         while (count > 0) {
             removeFirst().release();
         }
+        if (spare != null) {
+            spare.release();
+            spare = null;
+        }
         size = 0;
         cursorChunk = 0;
         cursorStart = 0;
+    }
+
+    /**
+     * Keeps a whole chunk whose bytes are all acknowledged as the spare (releasing the previous
+     * spare), or releases it. The spare is reused for the next whole chunk once nobody else holds
+     * it (a receiver may still read it by reference): writing into memory just read keeps the copy
+     * into the send buffer in the processor's cache, as the kernel reuses a socket's page fragment.
+     */
+    private void retire(ByteBuf chunk) {
+        if (chunk.capacity() == chunkSize()) {
+            if (spare != null) {
+                spare.release();
+            }
+            spare = chunk;
+        } else {
+            chunk.release();
+        }
     }
 
     private int chunkSize() {
