@@ -11,15 +11,14 @@ import io.github.tcp4j.core.conn.TcpConnection;
 import io.github.tcp4j.core.conn.TcpListener;
 import io.github.tcp4j.core.fsm.TcpState;
 import io.github.tcp4j.core.timer.ManualClock;
+import io.github.tcp4j.core.transport.TrackingAllocator;
 import io.github.tcp4j.core.transport.SegmentTransport;
 import io.github.tcp4j.core.wire.IpAddress;
 import io.github.tcp4j.core.wire.TcpCodec;
 import io.github.tcp4j.core.wire.TcpFlags;
 import io.github.tcp4j.core.wire.TcpSegment;
-import io.netty.buffer.AbstractByteBufAllocator;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
-import io.netty.buffer.UnpooledHeapByteBuf;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
@@ -47,44 +46,6 @@ class ByReferenceTransferTest {
     private static final int PIECE = 7777; // odd: send-buffer chunks start and end at odd stream offsets
     private static final int BY_REFERENCE_MIN = 4096;
 
-    /** Heap buffers, each remembered (as its leak-aware handle) so the test can see which were never released. */
-    private static final class Tracking extends AbstractByteBufAllocator {
-        final List<ByteBuf> handedOut = new ArrayList<>();
-
-        Tracking() {
-            super(false);
-        }
-
-        @Override
-        protected ByteBuf newHeapBuffer(int initialCapacity, int maxCapacity) {
-            ByteBuf b = toLeakAwareBuffer(new UnpooledHeapByteBuf(this, initialCapacity, maxCapacity));
-            handedOut.add(b);
-            return b;
-        }
-
-        @Override
-        protected ByteBuf newDirectBuffer(int initialCapacity, int maxCapacity) {
-            return newHeapBuffer(initialCapacity, maxCapacity);
-        }
-
-        @Override
-        public boolean isDirectBufferPooled() {
-            return false;
-        }
-
-        long unreleased() {
-            return handedOut.stream().filter(b -> b.refCnt() != 0).count();
-        }
-
-        /** Releases what is left (so a failed run does not fail the leak check of the whole test JVM). */
-        void releaseLeftovers() {
-            for (ByteBuf b : handedOut) {
-                if (b.refCnt() > 0) {
-                    b.release(b.refCnt());
-                }
-            }
-        }
-    }
 
     /** A segment on its way: one buffer ({@code payload} null) or a header and a payload range. */
     private record InFlight(long time, long order, TcpHost to, IpAddress source, IpAddress destination, ByteBuf header,
@@ -322,7 +283,7 @@ class ByReferenceTransferTest {
 
     /** Transfers {@code length} bytes a to b and closes both ends; checks nothing leaked. */
     private Outcome transfer(Network net, TcpConfig config, int length, boolean offload) throws Exception {
-        Tracking alloc = new Tracking();
+        TrackingAllocator alloc = new TrackingAllocator();
         net.a = new TcpHost("a", List.of(A), net.transportOf(true), net.clock, config, 1, 2, alloc);
         net.b = new TcpHost("b", List.of(B), net.transportOf(false), net.clock, config, 3, 4, alloc);
         net.a.checksumOffload(offload);
@@ -341,7 +302,7 @@ class ByReferenceTransferTest {
             }, 2_000_000);
             listener.close();
             assertEquals(length, reader.read, "bytes read");
-            assertEquals(0, alloc.unreleased(), "buffers never released, of " + alloc.handedOut.size());
+            assertEquals(0, alloc.unreleasedCount(), "buffers never released, of " + alloc.allocatedCount());
             byte[] sentSha = MessageDigest.getInstance("SHA-256").digest(data);
             return new Outcome(net, data, reader.got, sentSha, reader.sha.digest(), reader.read);
         } finally {
@@ -415,7 +376,7 @@ class ByReferenceTransferTest {
 
     @Test
     void theSplitReceiveTakesOverBothReferencesWhateverBecomesOfTheSegment() throws Exception {
-        Tracking alloc = new Tracking();
+        TrackingAllocator alloc = new TrackingAllocator();
         List<ByteBuf> replies = new ArrayList<>();
         TcpHost host = new TcpHost("b", List.of(B), (s, d, bytes) -> replies.add(bytes), new ManualClock(), config(65535),
                 3, 4, alloc);
@@ -440,7 +401,7 @@ class ByReferenceTransferTest {
             replies.forEach(ByteBuf::release);
             payload.release();
         }
-        assertEquals(0, alloc.unreleased());
+        assertEquals(0, alloc.unreleasedCount());
     }
 
     /** Hands {@code host} a 9000-byte data segment as a header and bytes 3.. of {@code payload}; checks both references were taken over. */

@@ -10,10 +10,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.github.tcp4j.core.wire.IpAddress;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
-import io.netty.buffer.AbstractByteBufAllocator;
 import io.netty.buffer.Unpooled;
 import io.netty.buffer.UnpooledByteBufAllocator;
-import io.netty.buffer.UnpooledHeapByteBuf;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -180,56 +178,6 @@ class SegmentTransportDefaultsTest {
         p.release();
     }
 
-    /**
-     * Heap buffers whose (leak-aware) handles are kept, so that a test can count those not
-     * released and then release them itself (a leak shown by a test must not fail the whole run).
-     */
-    private static final class Recording extends AbstractByteBufAllocator {
-        final List<ByteBuf> handedOut = new ArrayList<>();
-
-        Recording() {
-            super(false);
-        }
-
-        @Override
-        public ByteBuf heapBuffer(int initialCapacity, int maxCapacity) {
-            ByteBuf b = super.heapBuffer(initialCapacity, maxCapacity);
-            handedOut.add(b);
-            return b;
-        }
-
-        @Override
-        public ByteBuf directBuffer(int initialCapacity, int maxCapacity) {
-            return heapBuffer(initialCapacity, maxCapacity);
-        }
-
-        @Override
-        protected ByteBuf newHeapBuffer(int initialCapacity, int maxCapacity) {
-            return new UnpooledHeapByteBuf(this, initialCapacity, maxCapacity);
-        }
-
-        @Override
-        protected ByteBuf newDirectBuffer(int initialCapacity, int maxCapacity) {
-            return newHeapBuffer(initialCapacity, maxCapacity);
-        }
-
-        @Override
-        public boolean isDirectBufferPooled() {
-            return false;
-        }
-
-        /** Releases what is still held; returns how many buffers that was. */
-        int releaseLeftovers() {
-            int n = 0;
-            for (ByteBuf b : handedOut) {
-                if (b.refCnt() > 0) {
-                    b.release(b.refCnt());
-                    n++;
-                }
-            }
-            return n;
-        }
-    }
 
     @Test
     void aPayloadRangeOutsideItsBufferFailsAndReleasesBothInputs() {
@@ -241,7 +189,7 @@ class SegmentTransportDefaultsTest {
             b.release();
             throw new AssertionError("nothing should be delivered");
         };
-        Recording alloc = new Recording();
+        TrackingAllocator alloc = new TrackingAllocator();
         try {
             ByteBuf h = header(alloc, 20);
             ByteBuf p = payload(100);
@@ -264,7 +212,7 @@ class SegmentTransportDefaultsTest {
     void aFailedCopyLeaksNothing() {
         SegmentTransport t = (s, d, b) -> b.release();
         SegmentReceiver r = (s, d, b) -> b.release();
-        Recording alloc = new Recording();
+        TrackingAllocator alloc = new TrackingAllocator();
         ByteBuf p = payload(100);
         assertThrows(IndexOutOfBoundsException.class, () -> t.send(A, B, header(alloc, 20), p.retain(), 90, 20));
         assertThrows(IndexOutOfBoundsException.class, () -> r.receive(A, B, header(alloc, 20), p.retain(), 90, 20));
