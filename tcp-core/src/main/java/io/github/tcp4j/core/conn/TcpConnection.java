@@ -791,11 +791,30 @@ public final class TcpConnection implements ConnectionView {
         if (lossState == TIMEOUT_RECOVERY) {
             return;
         }
-        boolean lost = dupAcks >= SackScoreboard.DUP_THRESH || scoreboard != null && scoreboard.holeLost(0, sndMss); // RFC 6675 5 (2)
+        boolean lost = dupAcks >= dupThreshold() || scoreboard != null && scoreboard.holeLost(0, sndMss); // RFC 6675 5 (2)
         if (lost && (!recoveryPointSet || SeqNum.ge(sndUna, recoveryPoint))) {
             enterFastRecovery(); // RFC 6582 3.2 step 2: not while a previous recovery's data is still unacknowledged
         }
         // otherwise limited transmit (RFC 3042): output() lets one new segment out per duplicate ACK
+    }
+
+    /**
+     * The duplicate ACKs that mean a loss: three (RFC 5681 3.2), or, with fewer than four segments
+     * outstanding and no new segment that the windows would let out, one less than the segments
+     * outstanding (early retransmit, RFC 5827 3.1): a small window (a small receive buffer, the end
+     * of a transfer) cannot produce three duplicates and would otherwise wait for the timeout.
+     */
+    private int dupThreshold() {
+        long outstanding = SeqNum.distance(sndUna, sndNxt);
+        long oldSegments = (outstanding + sndMss - 1) / sndMss;
+        if (oldSegments < 2 || oldSegments > SackScoreboard.DUP_THRESH) {
+            return SackScoreboard.DUP_THRESH;
+        }
+        long unsent = bufferedBytes() - SeqNum.distance(bufferSeq, sndNxt);
+        if (unsent > 0 && sndWnd - outstanding >= Math.min(unsent, sndMss)) {
+            return SackScoreboard.DUP_THRESH; // RFC 5827 3.1 (2): new data can go (limited transmit) and bring duplicates
+        }
+        return (int) oldSegments - 1; // RFC 5827 3.1: ER_thresh = oldSeg - 1
     }
 
     /** Fast retransmit: the segment at SND.UNA goes again at once and recovery begins (RFC 5681 3.2, RFC 6582, RFC 6675 5). */
