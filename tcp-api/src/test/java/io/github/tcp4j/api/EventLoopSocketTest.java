@@ -14,7 +14,6 @@ import java.net.ConnectException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
-import java.security.MessageDigest;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -57,9 +56,6 @@ class EventLoopSocketTest {
         server.close();
     }
 
-    private static byte[] sha256(byte[] data) throws Exception {
-        return MessageDigest.getInstance("SHA-256").digest(data);
-    }
 
     @Test
     void echoOverTheEventLoop() throws Exception {
@@ -79,7 +75,7 @@ class EventLoopSocketTest {
                 Future<byte[]> back = Executors.newSingleThreadExecutor().submit(() -> c.getInputStream().readAllBytes());
                 c.getOutputStream().write(data);
                 c.shutdownOutput();
-                assertArrayEquals(sha256(data), sha256(back.get()));
+                assertArrayEquals(Digests.sha256(data), Digests.sha256(back.get()));
             }
             echo.get();
         } finally {
@@ -99,7 +95,7 @@ class EventLoopSocketTest {
                 serverSide.add(pool.submit(() -> {
                     try (TcpSocket s = ss.accept()) {
                         byte[] all = s.getInputStream().readAllBytes(); // until the client's FIN
-                        s.getOutputStream().write(sha256(all));
+                        s.getOutputStream().write(Digests.sha256(all));
                         return all;
                     }
                 }));
@@ -117,7 +113,7 @@ class EventLoopSocketTest {
                         }
                         c.shutdownOutput();
                         byte[] digest = c.getInputStream().readAllBytes();
-                        assertArrayEquals(sha256(data), digest, "the server saw exactly what this client sent");
+                        assertArrayEquals(Digests.sha256(data), digest, "the server saw exactly what this client sent");
                         return data;
                     }
                 }));
@@ -190,16 +186,7 @@ class EventLoopSocketTest {
         try {
             Future<byte[]> received = pool.submit(() -> {
                 try (TcpSocket s = ss.accept()) {
-                    MessageDigest sha = MessageDigest.getInstance("SHA-256");
-                    ByteBuffer sink = ByteBuffer.allocate(65_536);
-                    while (true) {
-                        sink.clear();
-                        int n = s.read(sink);
-                        if (n < 0) {
-                            return sha.digest();
-                        }
-                        sha.update(sink.array(), 0, n);
-                    }
+                    return Digests.sha256UntilEnd(s, 65_536);
                 }
             });
             try (TcpSocket c = from.connect(new InetSocketAddress(InetAddress.getByName(toAddress), port))) {
@@ -209,7 +196,7 @@ class EventLoopSocketTest {
                     c.write(source);
                 }
                 c.shutdownOutput();
-                assertArrayEquals(sha256(data), received.get());
+                assertArrayEquals(Digests.sha256(data), received.get());
             }
         } finally {
             pool.shutdownNow();

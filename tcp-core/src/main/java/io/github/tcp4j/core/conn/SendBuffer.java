@@ -4,6 +4,7 @@ import io.github.tcp4j.core.wire.Checksum;
 import io.github.tcp4j.core.wire.PayloadSource;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
+import java.util.Objects;
 
 /**
  * The bytes the application handed to a connection and the peer has not acknowledged yet: first
@@ -112,6 +113,17 @@ final class SendBuffer implements PayloadSource {
      */
     @Override
     public long copyTo(int offset, int length, ByteBuf out, int outIndex, boolean sum) {
+        return walk(offset, length, Objects.requireNonNull(out, "out"), outIndex, sum);
+    }
+
+    /** Sums the range in place, chunk by chunk (see {@link #copyTo}). */
+    @Override
+    public long sum(int offset, int length) {
+        return walk(offset, length, null, 0, true);
+    }
+
+    /** Copies the range into {@code out} (summing it when asked), or with {@code out} null only sums it. */
+    private long walk(int offset, int length, ByteBuf out, int outIndex, boolean sum) {
         if (offset < 0 || length < 0 || offset > size - length) {
             throw new IndexOutOfBoundsException("range " + offset + "+" + length + " outside 0.." + size);
         }
@@ -127,25 +139,19 @@ final class SendBuffer implements PayloadSource {
             ByteBuf c = chunk(i++);
             int k = Math.min(length - done, c.readableBytes() - skip);
             int from = c.readerIndex() + skip;
+            long part = 0;
             if (out == null) {
-                long part = Checksum.add(0, c, from, k);
-                total += (done & 1) == 0 ? part : Checksum.oddPositioned(part);
+                part = Checksum.add(0, c, from, k);
             } else if (sum) {
-                long part = Checksum.copyAndAdd(c, from, out, outIndex + done, k);
-                total += (done & 1) == 0 ? part : Checksum.oddPositioned(part);
+                part = Checksum.copyAndAdd(c, from, out, outIndex + done, k);
             } else {
                 out.setBytes(outIndex + done, c, from, k);
             }
+            total += (done & 1) == 0 ? part : Checksum.oddPositioned(part);
             done += k;
             skip = 0;
         }
         return total;
-    }
-
-    /** Sums the range in place, chunk by chunk (see {@link #copyTo}). */
-    @Override
-    public long sum(int offset, int length) {
-        return copyTo(offset, length, null, 0, true);
     }
 
     @Override

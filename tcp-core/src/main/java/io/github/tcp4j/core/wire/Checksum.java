@@ -75,31 +75,15 @@ public final class Checksum {
     /**
      * Copies {@code length} bytes of {@code src} at {@code srcIndex} to {@code dst} at
      * {@code dstIndex} (absolute indices; no index of either buffer moves) and returns what
-     * {@code add(0, dst, dstIndex, length)} would return afterwards. When both buffers are heap
-     * arrays, or both direct memory, the copy is the platform's memory copy and the sum reads the
-     * copy while it is still in the processor's cache (measured as fast as, and simpler than, one
-     * loop that loads, stores and adds each long).
+     * {@code add(0, dst, dstIndex, length)} would return afterwards: the buffers' own copy (the
+     * platform's memory copy for heap and direct buffers), then the sum of the copy while it is
+     * still in the processor's cache (measured as fast as one loop that loads, stores and adds each
+     * long, and simpler).
      *
      * @throws IndexOutOfBoundsException if a range lies outside its buffer's capacity
      * @throws io.netty.util.IllegalReferenceCountException if a buffer was released
      */
     public static long copyAndAdd(ByteBuf src, int srcIndex, ByteBuf dst, int dstIndex, int length) {
-        if (length >= 64) {
-            if (src.hasArray() && dst.hasArray()) {
-                checkRange(src, srcIndex, length);
-                checkRange(dst, dstIndex, length);
-                int to = dst.arrayOffset() + dstIndex;
-                System.arraycopy(src.array(), src.arrayOffset() + srcIndex, dst.array(), to, length);
-                return toBigEndian(addArray(dst.array(), to, length));
-            }
-            if (MEMORY && src.hasMemoryAddress() && dst.hasMemoryAddress()) {
-                checkRange(src, srcIndex, length);
-                checkRange(dst, dstIndex, length);
-                long to = dst.memoryAddress() + dstIndex;
-                PlatformDependent.copyMemory(src.memoryAddress() + srcIndex, to, length);
-                return toBigEndian(addMemory(to, length));
-            }
-        }
         dst.setBytes(dstIndex, src, srcIndex, length);
         return add(0, dst, dstIndex, length);
     }
