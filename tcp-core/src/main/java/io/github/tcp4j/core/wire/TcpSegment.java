@@ -435,13 +435,10 @@ public final class TcpSegment {
         if (lender != null) {
             return lender.copyTo(lentOffset, lentLength, out, outIndex, sum);
         }
-        ByteBuf from = held != null ? held : payload;
-        int index = held != null ? heldIndex : payload.readerIndex();
-        int length = payloadLength();
         if (sum) {
-            return Checksum.copyAndAdd(from, index, out, outIndex, length);
+            return Checksum.copyAndAdd(payloadBuffer(), payloadIndex(), out, outIndex, payloadLength());
         }
-        out.setBytes(outIndex, from, index, length);
+        out.setBytes(outIndex, payloadBuffer(), payloadIndex(), payloadLength());
         return 0;
     }
 
@@ -450,7 +447,7 @@ public final class TcpSegment {
         if (lender != null) {
             return lender.sum(lentOffset, lentLength);
         }
-        return held != null ? Checksum.add(0, held, heldIndex, lentLength) : Checksum.add(0, payload, payload.readerIndex(), payload.readableBytes());
+        return Checksum.add(0, payloadBuffer(), payloadIndex(), payloadLength());
     }
 
     // ---------------------------------------------------------------- lifecycle
